@@ -1,0 +1,1 @@
+"""The ``roshan`` command: thin verbs over the packages."""
