@@ -92,13 +92,10 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(HOME.database),
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000",
+                "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": float(os.environ.get("ROSHAN_DB_TIMEOUT", "20")),
             },
-            "TEST": {"NAME": os.environ.get("ROSHAN_TEST_SQLITE", "")}
-            if os.environ.get("ROSHAN_TEST_SQLITE")
-            else {},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
