@@ -172,9 +172,12 @@ def restore(
     """Bring a backup back into an empty home (created if missing), then verify the chain."""
     from django.core.management import call_command
 
-    if home.identity.exists() or CustodyEvent.objects.exists():
+    if home.identity.exists():
         raise HomeError(f"{home.root} already holds an archive; restore into a new, empty home")
     home.make_dirs()
+    call_command("migrate", verbosity=0, interactive=False)
+    if CustodyEvent.objects.exists():
+        raise HomeError("the database already holds an archive; restore into a new, empty one")
     with tempfile.TemporaryDirectory(dir=home.tmp) as work:
         plain = Path(work) / "backup.tar"
         try:
@@ -211,7 +214,6 @@ def restore(
                 dest = home.root / name
                 dest.write_bytes((staged / name).read_bytes())
                 dest.chmod(0o600 if name.startswith("keys/") else 0o644)
-        call_command("migrate", verbosity=0, interactive=False)
         with transaction.atomic():
             from django.contrib.auth.models import Group
 

@@ -44,7 +44,7 @@ def entry_hash(
 ) -> str:
     body = {
         "seq": seq,
-        "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "at": at.astimezone(dt.UTC).isoformat(timespec="milliseconds"),
         "action": action,
         "evidence_sha256": evidence_sha256,
         "subject": subject,
@@ -79,7 +79,9 @@ def append(
         last = CustodyEvent.objects.order_by("-seq").only("seq", "entry_hash").first()
         seq = last.seq + 1 if last else 1
         prev = last.entry_hash if last else GENESIS
-        at = timezone.now()
+        now = timezone.now()
+        # Milliseconds: what every serialisation (Django's JSON, backups) keeps exactly.
+        at = now.replace(microsecond=now.microsecond // 1000 * 1000)
         h = entry_hash(
             seq=seq,
             at=at,
