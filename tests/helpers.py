@@ -30,10 +30,17 @@ def run_roshan(
     """Run the real command in a child process, exactly as a user would."""
     proc = subprocess.run(
         [sys.executable, "-m", "roshan.cli.main", *args],
-        env=env, capture_output=True, text=True, input=input, timeout=timeout, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=timeout,
+        check=False,
     )
     if check and proc.returncode != 0:
-        raise AssertionError(f"roshan {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(
+            f"roshan {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+        )
     return proc
 
 

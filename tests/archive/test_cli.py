@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL, CliHome
+from tests.conftest import PG_URL, CliHome, sql
 from tests.helpers import need_tool, run_roshan, write_csv
 
 pytestmark = pytest.mark.archive
@@ -37,15 +37,30 @@ def test_age_command_opens_with_the_archive_identity(cli_home: CliHome, tmp_path
     msg.write_text("شهادت")
     enc = tmp_path / "m.age"
     subprocess.run([age, "-R", str(cli_home.root / "archive.pub"), "-o", str(enc), str(msg)], check=True)
-    out = subprocess.run([age, "-d", "-i", str(cli_home.root / "keys" / "identity.txt"), str(enc)],
-                         check=True, capture_output=True)
+    out = subprocess.run(
+        [age, "-d", "-i", str(cli_home.root / "keys" / "identity.txt"), str(enc)],
+        check=True,
+        capture_output=True,
+    )
     assert out.stdout.decode() == "شهادت"
 
 
 def test_every_verb_has_help(cli_home: CliHome) -> None:
-    verbs = [["init"], ["import-list"], ["evidence", "add"], ["custody", "verify"], ["custody", "log"],
-             ["backup"], ["restore"], ["keys", "show"], ["keys", "rotate"], ["user", "add"], ["user", "passwd"],
-             ["serve"], ["quickstart"]]
+    verbs = [
+        ["init"],
+        ["import-list"],
+        ["evidence", "add"],
+        ["custody", "verify"],
+        ["custody", "log"],
+        ["backup"],
+        ["restore"],
+        ["keys", "show"],
+        ["keys", "rotate"],
+        ["user", "add"],
+        ["user", "passwd"],
+        ["serve"],
+        ["quickstart"],
+    ]
     for verb in verbs:
         proc = run_roshan(*verb, "--help", env=cli_home.env)
         assert "Usage:" in proc.stdout, verb
@@ -55,7 +70,9 @@ def test_every_verb_has_help(cli_home: CliHome) -> None:
 def test_missing_home_is_one_line(cli_home: CliHome, tmp_path: Path) -> None:
     proc = run_roshan("import-list", str(tmp_path / "x.csv"), "--source", "X", env=cli_home.env, check=False)
     assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines() == [f"HomeError: no archive at {cli_home.root} (run `roshan init`, or pass --home)"]
+    assert proc.stderr.strip().splitlines() == [
+        f"HomeError: no archive at {cli_home.root} (run `roshan init`, or pass --home)"
+    ]
 
 
 def test_bad_csv_is_one_line_and_debug_shows_traceback(cli_home: CliHome, tmp_path: Path) -> None:
@@ -64,7 +81,9 @@ def test_bad_csv_is_one_line_and_debug_shows_traceback(cli_home: CliHome, tmp_pa
     proc = run_roshan("import-list", str(f), "--source", "X", env=cli_home.env, check=False)
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("BadListFile: bad.csv: 1 bad row(s), nothing imported — line 3")
+    assert len(lines) == 1 and lines[0].startswith(
+        "BadListFile: bad.csv: 1 bad row(s), nothing imported — line 3"
+    )
     debug = run_roshan("--debug", "import-list", str(f), "--source", "X", env=cli_home.env, check=False)
     assert "Traceback" in debug.stderr
 
@@ -74,8 +93,21 @@ def test_import_list_json_and_skip_bad(cli_home: CliHome, tmp_path: Path) -> Non
 
     run_roshan("init", env=cli_home.env)
     f = write_csv(tmp_path / "l.csv", "Ref,Full name,Age\n1,Test A,20\n2,Test B,x\n")
-    proc = run_roshan("import-list", str(f), "--source", "Org", "--map", "Ref=id", "--map", "Full name=name_latin",
-                      "--map", "Age=age", "--skip-bad", "--json", env=cli_home.env)
+    proc = run_roshan(
+        "import-list",
+        str(f),
+        "--source",
+        "Org",
+        "--map",
+        "Ref=id",
+        "--map",
+        "Full name=name_latin",
+        "--map",
+        "Age=age",
+        "--skip-bad",
+        "--json",
+        env=cli_home.env,
+    )
     data = json.loads(proc.stdout)
     assert (data["imported"], data["version"], data["bad_rows"]) == (1, 1, [[3, "age is not a number: 'x'"]])
 
@@ -90,8 +122,21 @@ def test_concurrent_evidence_adds_do_not_fork_the_chain(cli_home: CliHome, tmp_p
         g.write_bytes(os.urandom(2048))
         files.append((f, g))
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        procs = list(pool.map(lambda fg: run_roshan("evidence", "add", str(fg[0]), str(fg[1]), "--channel", "usb",
-                                                    env=cli_home.env, check=False), files))
+        procs = list(
+            pool.map(
+                lambda fg: run_roshan(
+                    "evidence",
+                    "add",
+                    str(fg[0]),
+                    str(fg[1]),
+                    "--channel",
+                    "usb",
+                    env=cli_home.env,
+                    check=False,
+                ),
+                files,
+            )
+        )
     assert all(p.returncode == 0 for p in procs), [p.stderr for p in procs if p.returncode]
     verify = run_roshan("custody", "verify", "--json", env=cli_home.env)
     import json
@@ -112,15 +157,13 @@ def test_custody_verify_exits_nonzero_on_altered_file(cli_home: CliHome, tmp_pat
     assert proc.returncode == 1 and "altered" in proc.stdout
 
 
-@pytest.mark.skipif(bool(PG_URL), reason="tampers with the SQLite file directly")
 def test_custody_verify_finds_a_row_edited_behind_its_back(cli_home: CliHome, tmp_path: Path) -> None:
     run_roshan("init", env=cli_home.env)
     for i in range(3):
         f = tmp_path / f"{i}.bin"
         f.write_bytes(bytes([i]) * 10)
         run_roshan("evidence", "add", str(f), env=cli_home.env)
-    with sqlite3.connect(cli_home.root / "roshan.sqlite3") as db:
-        db.execute("UPDATE archive_custodyevent SET user='someone else' WHERE seq=2")
+    sql(cli_home, "UPDATE archive_custodyevent SET \"user\"='someone else' WHERE seq=2")
     proc = run_roshan("custody", "verify", env=cli_home.env, check=False)
     assert proc.returncode == 1 and "entry #2 was altered" in proc.stdout
 
@@ -132,19 +175,25 @@ def test_locked_database_is_one_line_and_writes_nothing(cli_home: CliHome, tmp_p
     holder = sqlite3.connect(cli_home.root / "roshan.sqlite3", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        proc = run_roshan("import-list", str(f), "--source", "X", env={**cli_home.env, "ROSHAN_DB_TIMEOUT": "0.5"},
-                          check=False)
+        proc = run_roshan(
+            "import-list",
+            str(f),
+            "--source",
+            "X",
+            env={**cli_home.env, "ROSHAN_DB_TIMEOUT": "0.5"},
+            check=False,
+        )
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
-        "DatabaseLocked: the database is locked by another process; try again when it has finished"]
-    count = sqlite3.connect(cli_home.root / "roshan.sqlite3").execute("SELECT count(*) FROM archive_record").fetchone()
-    assert count == (0,)
+        "DatabaseLocked: the database is locked by another process; try again when it has finished"
+    ]
+    assert sql(cli_home, "SELECT count(*) FROM archive_record") == [(0,)]
 
 
-def test_backup_and_restore_round_trip(cli_home: CliHome, tmp_path: Path) -> None:
+def test_backup_and_restore_round_trip(cli_home: CliHome, new_home, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import json
 
     run_roshan("init", env=cli_home.env)
@@ -159,44 +208,46 @@ def test_backup_and_restore_round_trip(cli_home: CliHome, tmp_path: Path) -> Non
     assert bak.read_bytes().startswith(b"age-encryption.org/v1")
     assert "آزمون".encode() not in bak.read_bytes()
     # restore into a new home (and, on PostgreSQL, a new database)
-    new_env = dict(cli_home.env)
-    new_root = tmp_path / "restored"
-    new_env["ROSHAN_HOME"] = str(new_root)
-    dbname = None
-    if PG_URL:
-        import uuid
-
-        import psycopg
-
-        dbname = f"roshan_r_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(PG_URL, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{dbname}"')
-        new_env["ROSHAN_DATABASE_URL"] = PG_URL.rsplit("/", 1)[0] + "/" + dbname
-    try:
-        wrong = run_roshan("restore", str(bak), "--identity", str(tmp_path / "nope.txt"), env=new_env, check=False)
+    restored = new_home("restored")
+    new_env, new_root = restored.env, restored.root
+    if True:
+        wrong = run_roshan(
+            "restore", str(bak), "--identity", str(tmp_path / "nope.txt"), env=new_env, check=False
+        )
         assert wrong.returncode == 1 and wrong.stderr.startswith("KeyProblem")
-        proc = run_roshan("restore", str(bak), "--identity", str(cli_home.root / "keys" / "identity.txt"),
-                          "--json", env=new_env)
+        proc = run_roshan(
+            "restore",
+            str(bak),
+            "--identity",
+            str(cli_home.root / "keys" / "identity.txt"),
+            "--json",
+            env=new_env,
+        )
         v = json.loads(proc.stdout)
         assert (v["ok"], v["files"]) == (True, 1)
-        assert v["entries"] == 2, "the list import and the file; the backup's own entry comes after its snapshot"
+        assert v["entries"] == 2, (
+            "the list import and the file; the backup's own entry comes after its snapshot"
+        )
         again = run_roshan("custody", "verify", env=new_env)
         assert "intact" in again.stdout
-        assert (new_root / "keys" / "identity.txt").read_bytes() == (cli_home.root / "keys" / "identity.txt").read_bytes()
+        assert (new_root / "keys" / "identity.txt").read_bytes() == (
+            cli_home.root / "keys" / "identity.txt"
+        ).read_bytes()
         log = run_roshan("custody", "log", "--json", env=new_env)
         assert json.loads(log.stdout)[-1]["action"] == "restored"
-        refused = run_roshan("restore", str(bak), "--identity", str(cli_home.root / "keys" / "identity.txt"),
-                             env=new_env, check=False)
+        refused = run_roshan(
+            "restore",
+            str(bak),
+            "--identity",
+            str(cli_home.root / "keys" / "identity.txt"),
+            env=new_env,
+            check=False,
+        )
         assert refused.returncode == 1 and "already holds an archive" in refused.stderr
-    finally:
-        if dbname:
-            import psycopg
-
-            with psycopg.connect(PG_URL, autocommit=True) as c:
-                c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        assert sql(restored, "SELECT name_fa FROM archive_record") == [("آزمون",)]
 
 
-def test_backup_with_passphrase_and_damaged_backup(cli_home: CliHome, tmp_path: Path) -> None:
+def test_backup_with_passphrase_and_damaged_backup(cli_home: CliHome, new_home, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run_roshan("init", env=cli_home.env)
     pw = tmp_path / "pw"
     pw.write_text("correct horse battery staple\n")
@@ -206,12 +257,11 @@ def test_backup_with_passphrase_and_damaged_backup(cli_home: CliHome, tmp_path: 
     data[len(data) // 2] ^= 1
     bad = tmp_path / "bad.age"
     bad.write_bytes(bytes(data))
-    env = {**cli_home.env, "ROSHAN_HOME": str(tmp_path / "r")}
-    if PG_URL:
-        pytest.skip("restore of the passphrase backup is covered on SQLite; the damaged-file path needs no database")
-    proc = run_roshan("restore", str(bad), "--passphrase-file", str(pw), env=env, check=False)
+    target = new_home("restored")
+    proc = run_roshan("restore", str(bad), "--passphrase-file", str(pw), env=target.env, check=False)
     assert proc.returncode == 1 and proc.stderr.startswith("BadInput: cannot decrypt")
-    ok = run_roshan("restore", str(bak), "--passphrase-file", str(pw), env={**env, "ROSHAN_HOME": str(tmp_path / "r2")})
+    assert not (target.root / "keys" / "identity.txt").exists(), "a failed restore leaves no keys behind"
+    ok = run_roshan("restore", str(bak), "--passphrase-file", str(pw), env=target.env)
     assert "intact" in ok.stdout
 
 
@@ -239,7 +289,9 @@ def test_quickstart_twice(cli_home: CliHome, tmp_path: Path) -> None:
     assert all(lst["source"].startswith("SIMULATED") for lst in first["lists"])
     second = json.loads(run_roshan("quickstart", "--home", str(home), "--no-serve", "--json", env=env).stdout)
     assert second["admin_password"] is None and all(lst["unchanged"] for lst in second["lists"])
-    assert second["records_counted"] == first["records_counted"] == sum(lst["records"] for lst in first["lists"])
+    assert (
+        second["records_counted"] == first["records_counted"] == sum(lst["records"] for lst in first["lists"])
+    )
     text = run_roshan("quickstart", "--home", str(home), "--no-serve", env=env).stdout
     assert "roshan user passwd admin" in text
     v = run_roshan("--home", str(home), "custody", "verify", env=env)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -15,14 +16,16 @@ pytestmark = [pytest.mark.archive, pytest.mark.django_db]
 
 
 def _chain(n: int) -> list[CustodyEvent]:
-    return [custody.append("reviewed", subject=f"person:{i}", user="analyst", detail={"n": i}) for i in range(n)]
+    return [
+        custody.append("reviewed", subject=f"person:{i}", user="analyst", detail={"n": i}) for i in range(n)
+    ]
 
 
 def test_entries_link_to_their_predecessor(home: Home) -> None:
     events = _chain(4)
     assert [e.seq for e in events] == [1, 2, 3, 4]
     assert events[0].prev_hash == custody.GENESIS
-    for a, b in zip(events, events[1:], strict=False):
+    for a, b in itertools.pairwise(events):
         assert b.prev_hash == a.entry_hash
     v = custody.verify(home)
     assert (v.ok, v.entries) == (True, 4)
@@ -30,10 +33,23 @@ def test_entries_link_to_their_predecessor(home: Home) -> None:
 
 def test_hash_covers_every_field(home: Home) -> None:
     e = _chain(1)[0]
-    fields = {"seq": e.seq, "at": e.at, "action": e.action, "evidence_sha256": e.evidence_sha256,
-              "subject": e.subject, "user": e.user, "detail": e.detail, "prev_hash": e.prev_hash}
+    fields = {
+        "seq": e.seq,
+        "at": e.at,
+        "action": e.action,
+        "evidence_sha256": e.evidence_sha256,
+        "subject": e.subject,
+        "user": e.user,
+        "detail": e.detail,
+        "prev_hash": e.prev_hash,
+    }
     assert custody.entry_hash(**fields) == e.entry_hash
-    for key, other in [("action", "published"), ("subject", "person:99"), ("user", "x"), ("detail", {"n": 1})]:
+    for key, other in [
+        ("action", "published"),
+        ("subject", "person:99"),
+        ("user", "x"),
+        ("detail", {"n": 1}),
+    ]:
         assert custody.entry_hash(**{**fields, key: other}) != e.entry_hash
 
 

@@ -27,7 +27,12 @@ def test_import_reads_every_known_column(tmp_path: Path) -> None:
     assert (res.version, res.imported) == (1, 4)
     r1 = Record.objects.get(external_id="H-1")
     assert (r1.name_fa, r1.age, r1.date, r1.date_precision, r1.date_calendar) == (
-        "نام‌آزمون یک", 23, dt.date(2026, 1, 8), "day", "jalali")
+        "نام‌آزمون یک",
+        23,
+        dt.date(2026, 1, 8),
+        "day",
+        "jalali",
+    )
     assert r1.date_as_written == "۱۴۰۴/۱۰/۱۸" and r1.line == 2
     r3 = Record.objects.get(external_id="H-3")
     assert (r3.date_precision, r3.status) == ("month", "executed")

@@ -175,9 +175,6 @@ def restore(
     if home.identity.exists():
         raise HomeError(f"{home.root} already holds an archive; restore into a new, empty home")
     home.make_dirs()
-    call_command("migrate", verbosity=0, interactive=False)
-    if CustodyEvent.objects.exists():
-        raise HomeError("the database already holds an archive; restore into a new, empty one")
     with tempfile.TemporaryDirectory(dir=home.tmp) as work:
         plain = Path(work) / "backup.tar"
         try:
@@ -205,6 +202,9 @@ def restore(
             p = staged / name
             if not p.is_file() or store.hash_file(p) != sha:
                 raise BadInput(f"backup member {name} is missing or damaged; nothing restored")
+        call_command("migrate", verbosity=0, interactive=False)
+        if CustodyEvent.objects.exists():
+            raise HomeError("the database already holds an archive; restore into a new, empty one")
         for name in members:
             if name.startswith("evidence/"):
                 with open(staged / name, "rb") as f:
