@@ -167,7 +167,7 @@ def read_list(
                 bad.append((line, str(exc)))
                 continue
             extra = {h: row[i] for i, h in extra_cols if i < len(row) and row[i].strip()}
-            good.append((*rec, json.dumps(extra, ensure_ascii=False)))
+            good.append((*rec, json.dumps(extra, ensure_ascii=False) if extra else "{}"))
     except csv.Error as exc:
         raise BadListFile(f"{path.name} line {reader.line_num}: malformed CSV ({exc})") from None
     return good, bad, sha

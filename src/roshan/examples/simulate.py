@@ -208,7 +208,7 @@ def generate(folder: Path, *, people: int = 600, seed: int = 1405) -> ExampleSet
         w = csv.writer(f)
         w.writerow(["person", "name_fa", "name_latin", "age", "date_of_death", "province", "on_lists"])
         for p in pop:
-            on = "".join(k for k in "ABCD" if p in captured[k])
+            on_lists = "".join(k for k in "ABCD" if p in captured[k])
             w.writerow(
                 [
                     p.pid,
@@ -217,7 +217,7 @@ def generate(folder: Path, *, people: int = 600, seed: int = 1405) -> ExampleSet
                     p.age,
                     p.date.isoformat(),
                     p.place[1],
-                    on,
+                    on_lists,
                 ]
             )
     result.truth = truth

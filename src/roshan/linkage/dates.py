@@ -12,6 +12,7 @@ one from 1800 on as Gregorian. Only year-first forms are accepted (``1401/06/30`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -51,8 +52,12 @@ class ReportedDate:
         return f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_date(text: str) -> ReportedDate:
-    """Read a reported date; raise BadDate naming what is wrong with it."""
+    """Read a reported date; raise BadDate naming what is wrong with it.
+
+    Cached: a list of thousands of deaths names only a few hundred distinct days.
+    """
     raw = to_ascii_digits(text).strip()
     m = _SHAPE.match(raw)
     if not m:
