@@ -37,11 +37,19 @@ def main(
         os.environ["ROSHAN_HOME"] = str(home.resolve())
 
 
-def _register() -> None:
+_registered = False
+
+
+def register_verbs() -> None:
+    """Attach every verb to ``app`` (once): the verb modules import their libraries lazily."""
+    global _registered
+    if _registered:
+        return
     from roshan.cli import archive_verbs, quickstart
 
     archive_verbs.register(app)
     quickstart.register(app)
+    _registered = True
 
 
 def _translate(exc: BaseException) -> RoshanError | None:
@@ -57,7 +65,7 @@ def _translate(exc: BaseException) -> RoshanError | None:
 
 
 def run() -> None:
-    _register()
+    register_verbs()
     debug = "--debug" in sys.argv
     try:
         app()  # standalone: usage errors, --help and Exit are handled by typer itself
