@@ -262,8 +262,11 @@ def register(app: typer.Typer) -> None:
         if not v.ok:
             raise typer.Exit(1)
 
-    keys_app = typer.Typer(help="Archive keys.", no_args_is_help=True)
+    keys_app = typer.Typer(help="Archive and device keys.", no_args_is_help=True)
     app.add_typer(keys_app, name="keys")
+    from roshan.cli import bundle_verbs
+
+    bundle_verbs.register(app, keys_app)
 
     @keys_app.command("show")
     def keys_show(json_out: JsonOpt = False) -> None:

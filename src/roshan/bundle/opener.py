@@ -1,0 +1,203 @@
+"""Opening a sealed report: decrypt, check every rule, and stage its files — or refuse.
+
+Order of checks (each failure is its own error, see ``errors.py``): age header → decryption with
+the given identities (age authenticates every 64 KiB chunk: a flipped bit or a cut file fails) →
+first member ``manifest.json``, a plain file under 1 MiB → second member ``manifest.sig`` →
+format and version → signature over the canonical manifest bytes → manifest structure → each
+declared attachment, in order, a plain file with the declared name, size and SHA-256 → nothing
+more. Tar entries are also passed through tarfile's ``data`` filter; files are written under
+the staging folder by index, never by a name taken from the archive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pyrage
+
+from roshan.bundle import device
+from roshan.bundle.errors import (
+    BadSignature,
+    InvalidReport,
+    ManifestTooLarge,
+    NotASealedReport,
+    TamperedReport,
+    UnexpectedMember,
+    UnsafeMember,
+    UnsupportedVersion,
+)
+from roshan.bundle.manifest import FORMAT, MAX_MANIFEST_BYTES, VERSION, Manifest, canonical, check_manifest
+
+AGE_MAGIC = b"age-encryption.org/v1\n"
+CHUNK = 1 << 20
+
+
+@dataclass
+class OpenedReport:
+    manifest: Manifest
+    manifest_sha256: str
+    device_fingerprint: str
+    staging: Path
+    signature: bytes = b""
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def is_sealed_report(path: Path) -> bool:
+    """Recognised by content, not name: an age file (what it holds shows only once opened)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(AGE_MAGIC)) == AGE_MAGIC
+    except OSError:
+        return False
+
+
+def _decrypt(path: Path, identities: list[pyrage.x25519.Identity], plain: Path) -> None:
+    if not is_sealed_report(path):
+        raise NotASealedReport(f"{path.name} is not an age-encrypted file")
+    with open(path, "rb") as src, open(plain, "wb") as dst:
+        try:
+            pyrage.decrypt_io(src, dst, identities)
+        except pyrage.DecryptError as exc:
+            if "No matching keys" in str(exc):
+                raise NotASealedReport(
+                    f"{path.name} was not sealed to this archive's keys (or its header is damaged)"
+                ) from None
+            raise TamperedReport(f"{path.name} is damaged or truncated ({exc})") from None
+        except OSError as exc:
+            raise TamperedReport(
+                f"{path.name} was altered or cut short: age authentication failed ({exc})"
+            ) from None
+
+
+def _regular(m: tarfile.TarInfo, staging: Path) -> None:
+    if not m.isreg():
+        raise UnsafeMember(f"tar entry {m.name!r} is not a plain file ({_kind(m)})")
+    if m.name.startswith("/") or "/" in m.name or "\\" in m.name or m.name in ("", ".", ".."):
+        raise UnsafeMember(f"tar entry {m.name!r} is not a plain file name")
+    try:
+        tarfile.data_filter(m, str(staging))
+    except tarfile.FilterError as exc:
+        raise UnsafeMember(f"tar entry {m.name!r} refused: {exc}") from None
+
+
+def _kind(m: tarfile.TarInfo) -> str:
+    for test, name in (
+        (m.issym, "symbolic link"),
+        (m.islnk, "hard link"),
+        (m.isdir, "folder"),
+        (m.ischr, "character device"),
+        (m.isblk, "block device"),
+        (m.isfifo, "FIFO"),
+    ):
+        if test():
+            return name
+    return "special entry"
+
+
+def _read_small(tar: tarfile.TarFile, m: tarfile.TarInfo) -> bytes:
+    f = tar.extractfile(m)
+    assert f is not None  # noqa: S101 - a regular member always has a file object
+    return f.read()
+
+
+def open_report(path: Path, identities: list[pyrage.x25519.Identity], staging: Path) -> OpenedReport:
+    """Check and unpack ``path`` into ``staging`` (created; removed again on any failure)."""
+    staging.mkdir(parents=True, exist_ok=False)
+    try:
+        return _open(path, identities, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path) -> OpenedReport:
+    plain = staging / "plain.tar"
+    _decrypt(path, identities, plain)
+    try:
+        tar = tarfile.open(plain, mode="r:")
+    except tarfile.TarError as exc:
+        raise InvalidReport(f"{path.name} opens, but holds no tar archive ({exc})") from None
+    with tar:
+        first = tar.next()
+        if first is None or first.name != "manifest.json":
+            raise UnexpectedMember("the first member must be manifest.json")
+        _regular(first, staging)
+        if first.size > MAX_MANIFEST_BYTES:
+            raise ManifestTooLarge(
+                f"manifest.json is {first.size:,} bytes; at most {MAX_MANIFEST_BYTES:,} allowed"
+            )
+        body = _read_small(tar, first)
+        second = tar.next()
+        if second is None or second.name != "manifest.sig":
+            raise UnexpectedMember("the second member must be manifest.sig")
+        _regular(second, staging)
+        if second.size != 64:
+            raise BadSignature("manifest.sig is not a 64-byte Ed25519 signature")
+        sig = _read_small(tar, second)
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, ValueError):
+            raise InvalidReport("manifest.json is not JSON") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise InvalidReport("manifest.json is not a Roshan report manifest")
+        if data.get("version") != VERSION:
+            raise UnsupportedVersion(
+                f"report format version {data.get('version')!r}; this archive reads version {VERSION}"
+            )
+        public = data.get("device", {}).get("public_key", "") if isinstance(data.get("device"), dict) else ""
+        if not isinstance(public, str) or not device.verify(public, body, sig):
+            raise BadSignature(
+                "manifest.sig does not verify: the manifest was changed or signed by another key"
+            )
+        if canonical(data) != body:  # type: ignore[arg-type]
+            raise InvalidReport("manifest.json is not in canonical form (RFC 8785)")
+        manifest = check_manifest(data)
+        opened = OpenedReport(
+            manifest, hashlib.sha256(body).hexdigest(), device.fingerprint(public), staging, sig
+        )
+        files_dir = staging / "files"
+        files_dir.mkdir()
+        for i, entry in enumerate(manifest["attachments"]):
+            m = tar.next()
+            if m is None:
+                raise UnexpectedMember(f"attachment {entry['name']!r} is missing")
+            _regular(m, staging)
+            if m.name != entry["name"]:
+                raise UnexpectedMember(f"expected attachment {entry['name']!r}, found {m.name!r}")
+            if m.size != entry["size"]:
+                raise _mismatch(entry["name"], "size")
+            dest = files_dir / f"{i:04d}"
+            src = tar.extractfile(m)
+            assert src is not None  # noqa: S101
+            if _copy_hashing(src, dest) != entry["sha256"]:
+                raise _mismatch(entry["name"], "SHA-256")
+            opened.files[entry["name"]] = dest
+        extra = tar.next()
+        if extra is not None:
+            raise UnexpectedMember(f"more members than the manifest declares (found {extra.name!r})")
+    plain.unlink()
+    return opened
+
+
+def _mismatch(name: str, what: str) -> Exception:
+    from roshan.bundle.errors import HashMismatch
+
+    return HashMismatch(f"attachment {name!r} does not match the {what} in the manifest")
+
+
+def _copy_hashing(src: IO[bytes], dest: Path) -> str:
+    h = hashlib.sha256()
+    with open(dest, "wb") as out:
+        while chunk := src.read(CHUNK):
+            h.update(chunk)
+            out.write(chunk)
+    return h.hexdigest()
