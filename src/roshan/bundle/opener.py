@@ -126,6 +126,17 @@ def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path) -
         tar = tarfile.open(plain, mode="r:")
     except tarfile.TarError as exc:
         raise InvalidReport(f"{path.name} opens, but holds no tar archive ({exc})") from None
+    try:
+        opened = _members(tar, staging)
+    except (tarfile.TarError, EOFError) as exc:
+        raise InvalidReport(f"{path.name} opens, but the tar inside is damaged ({exc})") from None
+    finally:
+        tar.close()
+    plain.unlink()
+    return opened
+
+
+def _members(tar: tarfile.TarFile, staging: Path) -> OpenedReport:
     with tar:
         first = tar.next()
         if first is None or first.name != "manifest.json":
@@ -184,7 +195,6 @@ def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path) -
         extra = tar.next()
         if extra is not None:
             raise UnexpectedMember(f"more members than the manifest declares (found {extra.name!r})")
-    plain.unlink()
     return opened
 
 
