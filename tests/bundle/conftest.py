@@ -58,10 +58,21 @@ def manifest_for(key: DeviceKey, attachments: list[tuple[str, bytes]], **over: A
     import hashlib
 
     m: dict[str, Any] = {
-        "format": FORMAT, "version": VERSION, "report_id": "0" * 32, "sealed_at": "2026-01-09T00:00:00+00:00",
-        "device": {"public_key": key.public_b64, "anonymous": False}, "report": {"testimony": "SIMULATED"},
-        "attachments": [{"name": n, "size": len(d), "media_type": "application/octet-stream",
-                         "sha256": hashlib.sha256(d).hexdigest()} for n, d in attachments],
+        "format": FORMAT,
+        "version": VERSION,
+        "report_id": "0" * 32,
+        "sealed_at": "2026-01-09T00:00:00+00:00",
+        "device": {"public_key": key.public_b64, "anonymous": False},
+        "report": {"testimony": "SIMULATED"},
+        "attachments": [
+            {
+                "name": n,
+                "size": len(d),
+                "media_type": "application/octet-stream",
+                "sha256": hashlib.sha256(d).hexdigest(),
+            }
+            for n, d in attachments
+        ],
     }
     m.update(over)
     return m
@@ -84,8 +95,13 @@ def reg(name: str) -> tarfile.TarInfo:
 
 
 def sealed_bytes(
-    key: DeviceKey, recipient: pyrage.x25519.Recipient, attachments: list[tuple[str, bytes]] | None = None,
-    *, manifest: dict[str, Any] | None = None, body: bytes | None = None, sig: bytes | None = None,
+    key: DeviceKey,
+    recipient: pyrage.x25519.Recipient,
+    attachments: list[tuple[str, bytes]] | None = None,
+    *,
+    manifest: dict[str, Any] | None = None,
+    body: bytes | None = None,
+    sig: bytes | None = None,
     extra: list[tuple[tarfile.TarInfo, bytes | None]] | None = None,
 ) -> bytes:
     """A sealed report built by hand, so each rule can be broken on purpose."""
@@ -93,7 +109,10 @@ def sealed_bytes(
     m = manifest or manifest_for(key, attachments)
     body = body if body is not None else canonical(m)  # type: ignore[arg-type]
     sig = sig if sig is not None else key.sign(body)
-    members: list[tuple[tarfile.TarInfo, bytes | None]] = [(reg("manifest.json"), body), (reg("manifest.sig"), sig)]
+    members: list[tuple[tarfile.TarInfo, bytes | None]] = [
+        (reg("manifest.json"), body),
+        (reg("manifest.sig"), sig),
+    ]
     members += [(reg(n), d) for n, d in attachments]
     members += extra or []
     return bytes(pyrage.encrypt(raw_tar(members), [recipient]))
@@ -105,4 +124,14 @@ def write(tmp: Path, data: bytes, name: str = "r.bin") -> Path:
     return p
 
 
-__all__ = ["REPORT", "jpeg_with_gps", "json", "manifest_for", "png_with_text", "raw_tar", "reg", "sealed_bytes", "write"]
+__all__ = [
+    "REPORT",
+    "jpeg_with_gps",
+    "json",
+    "manifest_for",
+    "png_with_text",
+    "raw_tar",
+    "reg",
+    "sealed_bytes",
+    "write",
+]

@@ -79,7 +79,11 @@ def test_signature_by_another_key(tmp_path: Path, archive_identity, device_key) 
     m = manifest_for(device_key, [])
     sig = DeviceKey.generate().sign(canonical(m))  # type: ignore[arg-type]
     with pytest.raises(BadSignature):
-        _open(tmp_path, sealed_bytes(device_key, archive_identity.to_public(), manifest=m, sig=sig), archive_identity)
+        _open(
+            tmp_path,
+            sealed_bytes(device_key, archive_identity.to_public(), manifest=m, sig=sig),
+            archive_identity,
+        )
 
 
 def test_manifest_changed_after_signing(tmp_path: Path, archive_identity, device_key) -> None:  # type: ignore[no-untyped-def]
@@ -87,12 +91,18 @@ def test_manifest_changed_after_signing(tmp_path: Path, archive_identity, device
     sig = device_key.sign(canonical(m))  # type: ignore[arg-type]
     m["report"] = {"testimony": "forged"}
     with pytest.raises(BadSignature):
-        _open(tmp_path, sealed_bytes(device_key, archive_identity.to_public(), manifest=m, sig=sig), archive_identity)
+        _open(
+            tmp_path,
+            sealed_bytes(device_key, archive_identity.to_public(), manifest=m, sig=sig),
+            archive_identity,
+        )
 
 
 def test_hash_mismatch(tmp_path: Path, archive_identity, device_key) -> None:  # type: ignore[no-untyped-def]
     m = manifest_for(device_key, [("a.txt", b"what was declared")])
-    data = sealed_bytes(device_key, archive_identity.to_public(), [("a.txt", b"what was sent!!!!")], manifest=m)
+    data = sealed_bytes(
+        device_key, archive_identity.to_public(), [("a.txt", b"what was sent!!!!")], manifest=m
+    )
     with pytest.raises(HashMismatch, match="SHA-256"):
         _open(tmp_path, data, archive_identity)
 
@@ -126,8 +136,14 @@ def _member(name: str, kind: bytes = tarfile.REGTYPE, link: str = "") -> tarfile
 def test_unsafe_members(tmp_path: Path, archive_identity, device_key, info, payload) -> None:  # type: ignore[no-untyped-def]
     declared = payload or b""
     m = manifest_for(device_key, [])
-    m["attachments"] = [{"name": "ok.txt", "size": len(declared), "media_type": "text/plain",
-                         "sha256": __import__("hashlib").sha256(declared).hexdigest()}]
+    m["attachments"] = [
+        {
+            "name": "ok.txt",
+            "size": len(declared),
+            "media_type": "text/plain",
+            "sha256": __import__("hashlib").sha256(declared).hexdigest(),
+        }
+    ]
     data = sealed_bytes(device_key, archive_identity.to_public(), manifest=m, extra=[(info, payload)])
     with pytest.raises(UnsafeMember):
         _open(tmp_path, data, archive_identity)
@@ -145,8 +161,13 @@ def test_manifest_too_large(tmp_path: Path, archive_identity, device_key) -> Non
 
 def test_more_members_than_declared(tmp_path: Path, archive_identity, device_key) -> None:  # type: ignore[no-untyped-def]
     m = manifest_for(device_key, [ATT[0]])
-    data = sealed_bytes(device_key, archive_identity.to_public(), [ATT[0]], manifest=m,
-                        extra=[(reg("smuggled.txt"), b"not declared")])
+    data = sealed_bytes(
+        device_key,
+        archive_identity.to_public(),
+        [ATT[0]],
+        manifest=m,
+        extra=[(reg("smuggled.txt"), b"not declared")],
+    )
     with pytest.raises(UnexpectedMember, match="more members"):
         _open(tmp_path, data, archive_identity)
 
@@ -181,13 +202,17 @@ def test_non_canonical_manifest(tmp_path: Path, archive_identity, device_key) ->
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_fuzz_mutated_plaintext_never_crashes_or_is_wrongly_accepted(tmp_path_factory, archive_identity, device_key, data) -> None:  # type: ignore[no-untyped-def]
+def test_fuzz_mutated_plaintext_never_crashes_or_is_wrongly_accepted(
+    tmp_path_factory, archive_identity, device_key, data
+) -> None:  # type: ignore[no-untyped-def]
     """Mutate the plaintext tar (then re-encrypt, so age cannot catch it): the opener must refuse
     with a BundleError, or accept a report whose manifest and files are exactly the originals."""
     tmp = tmp_path_factory.mktemp("fuzz")
     good = sealed_bytes(device_key, archive_identity.to_public(), ATT)
     plain = bytearray(pyrage.decrypt(good, [archive_identity]))
-    ops = data.draw(st.lists(st.tuples(st.integers(0, len(plain) - 1), st.integers(1, 255)), min_size=1, max_size=4))
+    ops = data.draw(
+        st.lists(st.tuples(st.integers(0, len(plain) - 1), st.integers(1, 255)), min_size=1, max_size=4)
+    )
     for pos, mask in ops:
         plain[pos] ^= mask
     if data.draw(st.booleans()):
@@ -203,11 +228,11 @@ def test_fuzz_mutated_plaintext_never_crashes_or_is_wrongly_accepted(tmp_path_fa
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pos=st.integers(min_value=0), mask=st.integers(1, 255))
-def test_fuzz_ciphertext_bit_flips(tmp_path_factory, archive_identity, device_key, pos: int, mask: int) -> None:  # type: ignore[no-untyped-def]
+def test_fuzz_ciphertext_bit_flips(
+    tmp_path_factory, archive_identity, device_key, pos: int, mask: int
+) -> None:  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("fz")
     good = bytearray(sealed_bytes(device_key, archive_identity.to_public(), ATT))
     good[pos % len(good)] ^= mask
     with pytest.raises(BundleError):
         open_report(write(tmp, bytes(good)), [archive_identity], tmp / "staging")
-
-

@@ -32,7 +32,9 @@ def test_round_trip(tmp_path: Path, archive_identity, device_key) -> None:  # ty
     assert m["report"] == REPORT and m["report_id"] == manifest["report_id"]
     assert [a["name"] for a in m["attachments"]] == ["photo.jpg", "clip.mp4"]
     assert [a["media_type"] for a in m["attachments"]] == ["image/jpeg", "video/mp4"]
-    assert opened.files["photo.jpg"].read_bytes() == photo.read_bytes(), "without --strip-metadata, the original"
+    assert opened.files["photo.jpg"].read_bytes() == photo.read_bytes(), (
+        "without --strip-metadata, the original"
+    )
     assert opened.files["clip.mp4"].read_bytes() == video.read_bytes()
     capture = m["attachments"][0]["capture"]
     assert capture["device"] == "SimCam Model-7"
@@ -42,13 +44,17 @@ def test_round_trip(tmp_path: Path, archive_identity, device_key) -> None:  # ty
     assert not (tmp_path / "staging").exists()
 
 
-def test_strip_metadata_keeps_pixels_and_records_original(tmp_path: Path, archive_identity, device_key) -> None:  # type: ignore[no-untyped-def]
+def test_strip_metadata_keeps_pixels_and_records_original(
+    tmp_path: Path, archive_identity, device_key
+) -> None:  # type: ignore[no-untyped-def]
     photo = jpeg_with_gps(tmp_path / "photo.jpg")
     png = png_with_text(tmp_path / "shot.png")
     other = tmp_path / "notes.pdf"
     other.write_bytes(b"%PDF-1.4 simulated")
     out = tmp_path / "x.bin"
-    _, warnings = seal(REPORT, [photo, png, other], [archive_identity.to_public()], device_key, out, strip_metadata=True)
+    _, warnings = seal(
+        REPORT, [photo, png, other], [archive_identity.to_public()], device_key, out, strip_metadata=True
+    )
     assert warnings == ["notes.pdf: metadata of application/pdf files is not removed (only JPEG and PNG are)"]
     opened = open_report(out, [archive_identity], tmp_path / "s")
     jpg = opened.files["photo.jpg"]
@@ -70,7 +76,8 @@ def test_standard_tools_read_it(tmp_path: Path, device_key) -> None:  # type: ig
     ident = tmp_path / "key.txt"
     subprocess.run(["age-keygen", "-o", str(ident)], check=True, capture_output=True)
     recipient = pyrage.x25519.Identity.from_str(
-        next(line for line in ident.read_text().splitlines() if line.startswith("AGE-SECRET"))).to_public()
+        next(line for line in ident.read_text().splitlines() if line.startswith("AGE-SECRET"))
+    ).to_public()
     photo = jpeg_with_gps(tmp_path / "photo.jpg")
     out = tmp_path / "report.bin"
     seal(REPORT, [photo], [recipient], device_key, out)
@@ -124,7 +131,9 @@ def test_report_schema_messages(tmp_path: Path, archive_identity, device_key, re
     assert list(tmp_path.iterdir()) == []
 
 
-def test_file_changed_while_sealing_leaves_nothing(tmp_path: Path, archive_identity, device_key, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_file_changed_while_sealing_leaves_nothing(
+    tmp_path: Path, archive_identity, device_key, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from roshan.bundle import sealer
 
     f = tmp_path / "a.bin"

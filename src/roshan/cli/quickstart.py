@@ -64,6 +64,7 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
                 "unchanged": res.unchanged,
             }
         )
+    reports = _witness_reports(home, quiet)
     admin_password = None
     if not User.objects.filter(username="admin").exists():
         admin_password = secrets.token_urlsafe(15)
@@ -76,11 +77,40 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
         "archive_fingerprint": info.fingerprint,  # type: ignore[attr-defined]
         "simulated_people": examples.people,
         "lists": imported,
+        "witness_reports": reports,
         "records_counted": Record.objects.filter(source__current=True).count(),
         "sources": Source.objects.count(),
         "admin_user": "admin",
         "admin_password": admin_password,
         "examples": str(examples.folder),
+    }
+
+
+def _witness_reports(home: object, quiet: bool) -> dict[str, object]:
+    """Seal a few SIMULATED witness reports (once) and ingest them (idempotent)."""
+    from roshan.archive.home import Home
+    from roshan.archive.ingest import ingest_paths
+    from roshan.archive.keys import recipients_from
+    from roshan.bundle import DeviceKey, seal
+    from roshan.examples.reports import simulated_reports
+
+    assert isinstance(home, Home)  # noqa: S101
+    folder = home.root / "examples" / "sealed"
+    if not folder.is_dir() or not any(folder.glob("*.bin")):
+        recipients = recipients_from([home.archive_pub])
+        work = home.root / "examples" / "report-media"
+        for i, (report, files) in enumerate(simulated_reports(work), 1):
+            folder.mkdir(parents=True, exist_ok=True)
+            seal(
+                report, files, recipients, DeviceKey.one_time(), folder / f"{i:04d}.bin", strip_metadata=True
+            )
+    with progress("Ingesting sealed reports", None, quiet=quiet) as advance:
+        outcomes = ingest_paths(home, [folder], channel="usb", user="quickstart", progress=advance)
+    return {
+        "sealed": len(outcomes),
+        "ingested": sum(o.status == "ingested" for o in outcomes),
+        "already": sum(o.status == "duplicate" for o in outcomes),
+        "attachments": sum(o.attachments for o in outcomes),
     }
 
 
@@ -91,6 +121,11 @@ def _print(s: dict[str, object]) -> None:
     for lst in s["lists"]:  # type: ignore[attr-defined]
         state = "already imported, unchanged" if lst["unchanged"] else f"{lst['records']} records imported"
         out.print(f"  {lst['source']} v{lst['version']}: {state}")
+    w = s["witness_reports"]
+    out.print(
+        f"SIMULATED witness reports sealed with metadata stripped: {w['sealed']}; ingested now {w['ingested']}, "  # type: ignore[index]
+        f"already in the archive {w['already']}; drafts wait for review in the workbench"
+    )  # type: ignore[index]
     out.print(f"Records in the archive (current versions): {s['records_counted']}")
     if s["admin_password"]:
         out.print(f"Workbench account: admin  password: {s['admin_password']}  (shown once; keep it)")
