@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tarfile
 from dataclasses import dataclass, field
@@ -109,17 +110,22 @@ def _read_small(tar: tarfile.TarFile, m: tarfile.TarInfo) -> bytes:
     return f.read()
 
 
-def open_report(path: Path, identities: list[pyrage.x25519.Identity], staging: Path) -> OpenedReport:
-    """Check and unpack ``path`` into ``staging`` (created; removed again on any failure)."""
+def open_report(
+    path: Path, identities: list[pyrage.x25519.Identity], staging: Path, *, extract: bool = True
+) -> OpenedReport:
+    """Check and unpack ``path`` into ``staging`` (created; removed again on any failure).
+
+    With ``extract=False`` every check is made but attachments are only hashed, not written.
+    """
     staging.mkdir(parents=True, exist_ok=False)
     try:
-        return _open(path, identities, staging)
+        return _open(path, identities, staging, extract)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path) -> OpenedReport:
+def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path, extract: bool) -> OpenedReport:
     plain = staging / "plain.tar"
     _decrypt(path, identities, plain)
     try:
@@ -127,7 +133,7 @@ def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path) -
     except tarfile.TarError as exc:
         raise InvalidReport(f"{path.name} opens, but holds no tar archive ({exc})") from None
     try:
-        opened = _members(tar, staging)
+        opened = _members(tar, staging, extract)
     except (tarfile.TarError, EOFError) as exc:
         raise InvalidReport(f"{path.name} opens, but the tar inside is damaged ({exc})") from None
     finally:
@@ -136,7 +142,7 @@ def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path) -
     return opened
 
 
-def _members(tar: tarfile.TarFile, staging: Path) -> OpenedReport:
+def _members(tar: tarfile.TarFile, staging: Path, extract: bool) -> OpenedReport:
     with tar:
         first = tar.next()
         if first is None or first.name != "manifest.json":
@@ -189,9 +195,10 @@ def _members(tar: tarfile.TarFile, staging: Path) -> OpenedReport:
             dest = files_dir / f"{i:04d}"
             src = tar.extractfile(m)
             assert src is not None  # noqa: S101
-            if _copy_hashing(src, dest) != entry["sha256"]:
+            if _copy_hashing(src, dest if extract else None) != entry["sha256"]:
                 raise _mismatch(entry["name"], "SHA-256")
-            opened.files[entry["name"]] = dest
+            if extract:
+                opened.files[entry["name"]] = dest
         extra = tar.next()
         if extra is not None:
             raise UnexpectedMember(f"more members than the manifest declares (found {extra.name!r})")
@@ -204,10 +211,11 @@ def _mismatch(name: str, what: str) -> Exception:
     return HashMismatch(f"attachment {name!r} does not match the {what} in the manifest")
 
 
-def _copy_hashing(src: IO[bytes], dest: Path) -> str:
+def _copy_hashing(src: IO[bytes], dest: Path | None) -> str:
     h = hashlib.sha256()
-    with open(dest, "wb") as out:
+    with open(dest or os.devnull, "wb") as out:
         while chunk := src.read(CHUNK):
             h.update(chunk)
-            out.write(chunk)
+            if dest is not None:
+                out.write(chunk)
     return h.hexdigest()

@@ -217,8 +217,10 @@ def register(app: typer.Typer, keys_app: typer.Typer) -> None:
         ids = load_identity_file(identity) if identity else load_identities(Home.from_env())
         if out_dir is not None and out_dir.exists() and any(out_dir.iterdir()):
             raise BadInput(f"{out_dir} exists and is not empty")
-        with tempfile.TemporaryDirectory() as tmp:
-            opened = open_report(file, ids, Path(tmp) / "staging")
+        home = Home.from_env()
+        scratch = home.tmp if home.tmp.is_dir() else None  # staging inside the home when there is one
+        with tempfile.TemporaryDirectory(dir=scratch) as tmp:
+            opened = open_report(file, ids, Path(tmp) / "staging", extract=out_dir is not None)
             m = opened.manifest
             if out_dir is not None:
                 out_dir.mkdir(parents=True, exist_ok=True)
