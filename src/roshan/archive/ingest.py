@@ -85,8 +85,27 @@ def ingest_paths(
     progress: Callable[[int], None] | None = None,
 ) -> list[IngestOutcome]:
     identities = keys.load_identities(home)
-    outcomes = []
-    for path, named in walk(paths):
+    outcomes: list[IngestOutcome] = []
+    home.tmp.mkdir(parents=True, exist_ok=True)
+    rebuild_dir = Path(tempfile.mkdtemp(dir=home.tmp, prefix="fragments-"))
+    try:
+        items, rebuilt = _gather(home, paths, outcomes, rebuild_dir)
+        _ingest_each(home, [*items, *rebuilt], identities, outcomes, channel, user, progress)
+    finally:
+        shutil.rmtree(rebuild_dir, ignore_errors=True)
+    return outcomes
+
+
+def _ingest_each(
+    home: Home,
+    items: list[tuple[Path, bool]],
+    identities: list,
+    outcomes: list[IngestOutcome],  # type: ignore[type-arg]
+    channel: str,
+    user: str,
+    progress: Callable[[int], None] | None,
+) -> None:
+    for path, named in items:
         if progress:
             progress(1)
         if not path.exists():
@@ -108,7 +127,73 @@ def ingest_paths(
             outcomes.append(_commit(home, opened, inbox_file, path, channel, user))
         finally:
             opened.cleanup()
-    return outcomes
+
+
+def _gather(
+    home: Home, paths: list[Path], outcomes: list[IngestOutcome], rebuild_dir: Path
+) -> tuple[list[tuple[Path, bool]], list[tuple[Path, bool]]]:
+    """Split the inputs into sealed reports and fragments; rebuild what the fragments allow.
+
+    Rebuilt files then go through the inbox like any other arrival; transfers still missing
+    fragments are reported with how many more they need (give their fragments again later,
+    together with the rest).
+    """
+    from roshan.transport import Assembler
+    from roshan.transport.channels import frames_from
+
+    items: list[tuple[Path, bool]] = []
+    fragment_files: list[str] = []
+    for path, named in walk(paths):
+        if path.exists() and not is_sealed_report(path) and _may_hold_fragments(path):
+            fragment_files.append(str(path))
+        else:
+            items.append((path, named))
+    rebuilt: list[tuple[Path, bool]] = []
+    if not fragment_files:
+        return items, rebuilt
+    found: set[str] = set()
+    with Assembler(rebuild_dir / "spool") as asm:
+        for where, frame in frames_from(fragment_files):
+            before = asm.counts.corrupted
+            asm.add_bytes(frame)
+            if asm.counts.corrupted == before:
+                found.add(where)
+        for st in asm.status():
+            if st.complete:
+                dest = rebuild_dir / f"transfer-{st.transfer_id}"
+                asm.rebuild(st.transfer_id, dest)
+                rebuilt.append((dest, True))
+            else:
+                outcomes.append(
+                    IngestOutcome(
+                        f"transfer {st.transfer_id}",
+                        "waiting",
+                        f"{st.fragments} fragments, needs at least {st.missing} more",
+                    )
+                )
+    outcomes += [
+        IngestOutcome(f, "skipped", "no sealed report or fragment in it")
+        for f in fragment_files
+        if f not in found
+    ]
+    return items, rebuilt
+
+
+def _may_hold_fragments(path: Path) -> bool:
+    from roshan.transport.fragment import MAGIC
+
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if head.startswith(MAGIC) or head.startswith((b"\x89PNG", b"\xff\xd8\xff")):
+        return True
+    try:
+        return (
+            "rq1:" in path.read_text(encoding="utf-8", errors="ignore").lower()
+            if path.stat().st_size < 64 << 20
+            else False
+        )
+    except OSError:
+        return False
 
 
 def _commit(

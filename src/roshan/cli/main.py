@@ -45,9 +45,10 @@ def register_verbs() -> None:
     global _registered
     if _registered:
         return
-    from roshan.cli import archive_verbs, quickstart
+    from roshan.cli import archive_verbs, quickstart, transport_verbs
 
     archive_verbs.register(app)
+    transport_verbs.register(app)
     quickstart.register(app)
     _registered = True
 
