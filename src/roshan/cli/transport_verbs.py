@@ -122,3 +122,127 @@ def register(app: typer.Typer) -> None:
             err.print("no fragments found in the inputs")
         if not results or any(not r["rebuilt"] for r in results):
             raise typer.Exit(1)
+
+
+def register_relay(app: typer.Typer) -> None:
+    relay_app = typer.Typer(help="The store-and-forward relay.", no_args_is_help=True)
+    app.add_typer(relay_app, name="relay")
+
+    @relay_app.command("serve")
+    def relay_serve(
+        data: Annotated[Path, typer.Option("--data", help="Folder for fragments and the archive token.")],
+        host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port.")] = 8080,
+        max_fragment: Annotated[int, typer.Option(help="Largest fragment accepted, in bytes.")] = 1 << 20,
+        quota_mb: Annotated[int, typer.Option(help="Disk quota in MB.")] = 2048,
+        retention_days: Annotated[float, typer.Option(help="Delete fragments older than this.")] = 14,
+        rate: Annotated[
+            float, typer.Option(help="Fragments accepted per second, from everyone together.")
+        ] = 500,
+    ) -> None:
+        """Run a relay: anyone may put fragments; only the archive token lists, fetches, deletes."""
+        from roshan.relay.app import RelaySettings, ensure_token, serve
+
+        ensure_token(data)
+        out.print(
+            f"Relay on http://{host}:{port}/ storing in {data}; archive token in {data / 'archive-token'}"
+        )
+        serve(
+            RelaySettings(
+                data,
+                max_fragment,
+                quota_mb << 20,
+                int(retention_days * 86400),
+                rate,
+                burst=max(int(rate * 2), 10),
+            ),
+            host,
+            port,
+        )
+
+    @app.command("send")
+    def send_cmd(
+        file: Annotated[Path, typer.Argument(help="The sealed file to send.")],
+        relay: Annotated[
+            list[str], typer.Option("--relay", help="Relay URL (repeatable: fragments are spread).")
+        ],
+        proxy: Annotated[
+            str | None, typer.Option("--proxy", help="e.g. socks5://127.0.0.1:9050 for Tor.")
+        ] = None,
+        redundancy: Annotated[float, typer.Option(help="Repair fragments ÷ source fragments.")] = 0.5,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Push a sealed file's fragments to relays; run again to resume after an interruption."""
+        from roshan.relay.client import send
+
+        if not file.is_file():
+            from roshan.transport.errors import TransportError
+
+            raise TransportError(f"no such file: {file}")
+        with progress("Sending", None, quiet=json_out) as advance:
+            res = send(file, relay, proxy=proxy, redundancy=redundancy, progress=advance)
+        if json_out:
+            emit_json(res.__dict__)
+            return
+        out.print(f"{res.fragments} fragments: {res.sent} sent, {res.already} already on the relay(s).")
+
+    @app.command("pull")
+    def pull_cmd(
+        relay: Annotated[list[str], typer.Option("--relay", help="Relay URL (repeatable).")],
+        token_file: Annotated[
+            list[Path],
+            typer.Option("--token-file", help="The relay's archive-token (one, or one per --relay)."),
+        ],
+        out_dir: Annotated[
+            Path | None,
+            typer.Option("--out", help="Where rebuilt sealed files go (default: the home's inbox)."),
+        ] = None,
+        ingest: Annotated[
+            bool, typer.Option("--ingest", help="Also ingest them (needs the archive key here).")
+        ] = False,
+        delete: Annotated[
+            bool, typer.Option("--delete", help="Delete fragments of rebuilt transfers from the relay.")
+        ] = False,
+        proxy: Annotated[str | None, typer.Option("--proxy", help="e.g. socks5://127.0.0.1:9050.")] = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Fetch fragments from relays and rebuild sealed files (no key needed); --ingest to ingest them too."""
+        from roshan.archive.home import Home
+        from roshan.errors import BadInput
+        from roshan.relay.client import pull
+
+        if len(token_file) not in (1, len(relay)):
+            raise BadInput("give one --token-file, or one per --relay")
+        tokens = []
+        for p in token_file:
+            try:
+                tokens.append(p.read_text().strip())
+            except OSError as exc:
+                raise BadInput(f"cannot read token file {p}: {exc.strerror}") from None
+        pairs = list(zip(relay, tokens * len(relay) if len(tokens) == 1 else tokens, strict=False))
+        dest = out_dir or Home.from_env().root / "pulled"
+        with progress("Pulling", None, quiet=json_out) as advance:
+            res = pull(pairs, dest, proxy=proxy, delete=delete, progress=advance)
+        result: dict[str, object] = dict(res.__dict__)
+        if ingest and res.rebuilt:
+            import getpass
+
+            from roshan.cli.archive_verbs import archive
+
+            home = archive()
+            from roshan.archive.ingest import ingest_paths
+
+            outcomes = ingest_paths(
+                home, [Path(p) for p in res.rebuilt], channel="relay", user=getpass.getuser()
+            )
+            result["ingested"] = [o.__dict__ for o in outcomes]
+            for p in res.rebuilt:
+                Path(p).unlink(missing_ok=True)
+        if json_out:
+            emit_json(result)
+            return
+        out.print(f"{res.fetched} fragments fetched; rebuilt {len(res.rebuilt)} sealed file(s) into {dest}.")
+        for tid, missing in res.waiting.items():
+            out.print(f"waiting  {tid}  needs at least {missing} more fragment(s)")
+        for o in result.get("ingested", []):  # type: ignore[attr-defined]
+            out.print(f"{o['status']:<11} {Path(o['path']).name}")
