@@ -59,16 +59,34 @@ def main() -> None:
             rows.append(("age -d (decrypt)", dt, rss))
             (t / "age.out").unlink()
             (t / "age.plain").unlink()
-        dt, rss = timed([*roshan, "seal", "--text", "bench", "--attach", str(video), "--to", str(pub), "--anonymous",
-                         "-o", str(t / "sealed.bin")], env)
+        dt, rss = timed(
+            [
+                *roshan,
+                "seal",
+                "--text",
+                "bench",
+                "--attach",
+                str(video),
+                "--to",
+                str(pub),
+                "--anonymous",
+                "-o",
+                str(t / "sealed.bin"),
+            ],
+            env,
+        )
         rows.append(("roshan seal", dt, rss))
         dt, rss = timed([*roshan, "open", str(t / "sealed.bin"), "--identity", str(ident)], env)
         rows.append(("roshan open (verify)", dt, rss))
         for name, dt, rss in rows:
             print(f"{name:22} {mb / dt:8.0f} MB/s  {dt:6.2f} s  peak {rss:6.0f} MB")
         if age:
-            print(f"ratio seal/age encrypt: {rows[0][1] / rows[2][1]:.2f}x; open/age decrypt: {rows[1][1] / rows[3][1]:.2f}x")
-        print(f"python startup + imports are included in roshan's times ({resource.getpagesize()}-byte pages)")
+            print(
+                f"ratio seal/age encrypt: {rows[0][1] / rows[2][1]:.2f}x; open/age decrypt: {rows[1][1] / rows[3][1]:.2f}x"
+            )
+        print(
+            f"python startup + imports are included in roshan's times ({resource.getpagesize()}-byte pages)"
+        )
 
 
 if __name__ == "__main__":

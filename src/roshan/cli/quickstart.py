@@ -65,6 +65,7 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
             }
         )
     reports = _witness_reports(home, quiet)
+    blackout = _through_the_blackout(home, quiet)
     admin_password = None
     if not User.objects.filter(username="admin").exists():
         admin_password = secrets.token_urlsafe(15)
@@ -78,6 +79,7 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
         "simulated_people": examples.people,
         "lists": imported,
         "witness_reports": reports,
+        "blackout": blackout,
         "records_counted": Record.objects.filter(source__current=True).count(),
         "sources": Source.objects.count(),
         "admin_user": "admin",
@@ -114,6 +116,63 @@ def _witness_reports(home: object, quiet: bool) -> dict[str, object]:
     }
 
 
+def _through_the_blackout(home: object, quiet: bool) -> dict[str, object]:
+    """One SIMULATED report through text fragments with a quarter lost, one through a loopback relay."""
+    import random
+
+    from roshan.archive.home import Home
+    from roshan.archive.ingest import ingest_paths
+    from roshan.archive.keys import recipients_from
+    from roshan.bundle import DeviceKey, seal
+    from roshan.relay.app import BackgroundRelay, RelaySettings
+    from roshan.relay.client import pull, send
+    from roshan.transport.channels import write_fragments
+
+    assert isinstance(home, Home)  # noqa: S101
+    base = home.root / "examples" / "blackout"
+    text_report, relay_report = base / "via-text.bin", base / "via-relay.bin"
+    if not text_report.exists() or not relay_report.exists():
+        base.mkdir(parents=True, exist_ok=True)
+        recipients = recipients_from([home.archive_pub])
+        seal(
+            {"what": "SIMULATED: report carried as text fragments over a messenger", "when": "1404/10/19"},
+            [],
+            recipients,
+            DeviceKey.one_time(),
+            text_report,
+        )
+        seal(
+            {"what": "SIMULATED: report carried through a relay", "when": "1404/10/20"},
+            [],
+            recipients,
+            DeviceKey.one_time(),
+            relay_report,
+        )
+    lines = base / "text-fragments"
+    if not lines.is_dir():
+        write_fragments(text_report, "text", lines, 0.5, 400)
+    all_lines = sorted(lines.iterdir())
+    kept = random.Random(7).sample(  # noqa: S311 - which lines the demo loses, not cryptography
+        all_lines, len(all_lines) - len(all_lines) // 4
+    )
+    pasted = base / "pasted-messages.txt"
+    pasted.write_text("\n\n".join(p.read_text() for p in kept), encoding="utf-8")
+    via_text = ingest_paths(home, [pasted], channel="text", user="quickstart")
+    with BackgroundRelay(RelaySettings(home.root / "examples" / "relay-data")) as relay:
+        sent = send(relay_report, [relay.url])
+        pulled = pull([(relay.url, relay.token)], home.tmp / "pulled", delete=True)
+    via_relay = ingest_paths(home, [Path(p) for p in pulled.rebuilt], channel="relay", user="quickstart")
+    for p in pulled.rebuilt:
+        Path(p).unlink(missing_ok=True)
+    return {
+        "text_lines": len(all_lines),
+        "text_lines_lost": len(all_lines) - len(kept),
+        "text": [o.status for o in via_text],
+        "relay_fragments": sent.fragments,
+        "relay": [o.status for o in via_relay],
+    }
+
+
 def _print(s: dict[str, object]) -> None:
     out.print(("Archive home (kept): " if s["home_existed"] else "Archive home created: ") + str(s["home"]))
     out.print(f"  archive.pub fingerprint {s['archive_fingerprint']}")
@@ -125,6 +184,11 @@ def _print(s: dict[str, object]) -> None:
     out.print(
         f"SIMULATED witness reports sealed with metadata stripped: {w['sealed']}; ingested now {w['ingested']}, "  # type: ignore[index]
         f"already in the archive {w['already']}; drafts wait for review in the workbench"
+    )  # type: ignore[index]
+    b = s["blackout"]
+    out.print(
+        f"Through the blackout: {b['text_lines']} text lines with {b['text_lines_lost']} lost → "  # type: ignore[index]
+        f"{', '.join(b['text'])}; {b['relay_fragments']} fragments via a loopback relay → {', '.join(b['relay'])}"
     )  # type: ignore[index]
     out.print(f"Records in the archive (current versions): {s['records_counted']}")
     if s["admin_password"]:

@@ -219,6 +219,8 @@ def register_relay(app: typer.Typer) -> None:
                 tokens.append(p.read_text().strip())
             except OSError as exc:
                 raise BadInput(f"cannot read token file {p}: {exc.strerror}") from None
+            except UnicodeDecodeError:
+                raise BadInput(f"{p} is not a token file") from None
         pairs = list(zip(relay, tokens * len(relay) if len(tokens) == 1 else tokens, strict=False))
         dest = out_dir or Home.from_env().root / "pulled"
         with progress("Pulling", None, quiet=json_out) as advance:

@@ -210,10 +210,10 @@ def create_app(settings: RelaySettings) -> Starlette:
     )
 
 
-def serve(settings: RelaySettings, host: str, port: int) -> None:
+def _config(settings: RelaySettings, host: str, port: int):  # type: ignore[no-untyped-def]
     import uvicorn
 
-    uvicorn.run(
+    return uvicorn.Config(
         create_app(settings),
         host=host,
         port=port,
@@ -222,3 +222,37 @@ def serve(settings: RelaySettings, host: str, port: int) -> None:
         server_header=False,
         date_header=False,
     )
+
+
+def serve(settings: RelaySettings, host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.Server(_config(settings, host, port)).run()
+
+
+class BackgroundRelay:
+    """A relay in a thread of this process, on loopback (the quickstart's demonstration relay)."""
+
+    def __init__(self, settings: RelaySettings) -> None:
+        import socket
+
+        import uvicorn
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = int(s.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.token = ensure_token(settings.data)
+        self.server = uvicorn.Server(_config(settings, "127.0.0.1", self.port))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> BackgroundRelay:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
