@@ -82,9 +82,11 @@ def survives(frags: list, loss: float, burst: bool, rng: random.Random) -> bool:
     return True
 
 
-def loss_table(work: Path, trials: int) -> None:
+def loss_table(work: Path, trials: int, size: int) -> None:
+    """Loss tolerance depends on K (source symbols): the binomial spread shrinks as K grows."""
     f = work / "small.bin"
-    f.write_bytes(os.urandom(200_000))
+    f.write_bytes(os.urandom(size))
+    print(f"loss trials on {size:,} bytes in 1,000-byte symbols: K = {-(-size // 1000)}")
     grid = [x / 100 for x in range(0, 205, 5)]
     for burst in (False, True):
         for loss in (0.10, 0.25, 0.40):
@@ -134,6 +136,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=int, default=100)
     ap.add_argument("--trials", type=int, default=100)
+    ap.add_argument("--loss-bytes", type=int, nargs="+", default=[200_000, 1_000_000])
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -143,7 +146,8 @@ def main() -> None:
         small = work / "s.bin"
         small.write_bytes(os.urandom(2 << 20))
         overheads(small, work)
-        loss_table(work, args.trials)
+        for size in args.loss_bytes:
+            loss_table(work, args.trials, size)
         relay_load(work)
 
 
