@@ -29,6 +29,7 @@ from roshan.archive.models import (
     Person,
     Position,
     Record,
+    ReviewPair,
     Source,
     SourceList,
 )
@@ -205,3 +206,71 @@ class DesignationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("jurisdiction", "list_name", "match")
     search_fields = ("name", "list_identifier")
     exclude = ("birth_dates",)
+
+
+def _decide(decision: str):  # type: ignore[no-untyped-def]
+    labels = {"same": _("Same person"), "different": _("Not the same person"), "unsure": _("Unsure")}
+
+    @admin.action(description=labels[decision])
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[ReviewPair]) -> None:  # type: ignore[type-arg]
+        from django.utils import timezone
+
+        user = request.user.get_username()
+        n = queryset.update(decision=decision, decided_by=user, decided_at=timezone.now())
+        custody.append(
+            "reviewed", subject="review-queue", user=user, detail={"decision": decision, "pairs": n}
+        )
+
+    action.__name__ = f"decide_{decision}"
+    return action
+
+
+@admin.register(ReviewPair)
+class ReviewPairAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("score", "left", "right", "decision", "decided_by")
+    list_filter = ("decision",)
+    list_select_related = ("record_a__source", "record_b__source")
+    actions = [_decide("same"), _decide("different"), _decide("unsure")]
+    readonly_fields = ("record_a", "record_b", "score")
+
+    @admin.display(description=_("record"))
+    def left(self, obj: ReviewPair) -> str:
+        return _describe(obj.record_a)
+
+    @admin.display(description=_("other record"))
+    def right(self, obj: ReviewPair) -> str:
+        return _describe(obj.record_b)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+def _describe(r: Record) -> str:
+    parts = [
+        r.name_fa or r.name_latin or "—",
+        str(r.age or ""),
+        both_calendars(r.date, r.date_precision, r.date_calendar),
+        r.province,
+        f"[{r.source}]",
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+@admin.action(description=_("Merge selected persons into one"))
+def merge_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Person]) -> None:  # type: ignore[type-arg]
+    from roshan.archive.linking import merge_persons
+
+    ids = list(queryset.values_list("pk", flat=True))
+    if len(ids) > 1:
+        merge_persons(ids, request.user.get_username())
+
+
+@admin.action(description=_("Split selected records into a new person"))
+def split_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Record]) -> None:  # type: ignore[type-arg]
+    from roshan.archive.linking import split_records
+
+    split_records(list(queryset.values_list("pk", flat=True)), request.user.get_username())
+
+
+PersonAdmin.actions = [merge_selected]
+RecordAdmin.actions = [export_csv, split_selected]

@@ -388,3 +388,42 @@ def _new_password(password_file: Path | None) -> tuple[str, bool]:
     except ValidationError as exc:
         raise BadInput("; ".join(exc.messages)) from None
     return password, False
+
+
+def register_counting(app: typer.Typer) -> None:
+    @app.command("link")
+    def link_cmd(
+        backend: Annotated[
+            str, typer.Option(help="duckdb (default) or spark (the roshan[spark] extra).")
+        ] = "duckdb",
+        threshold: Annotated[
+            float, typer.Option(help="Match probability from which two records are one person.")
+        ] = 0.8,
+        review_low: Annotated[
+            float, typer.Option(help="Pairs from here up to the threshold go to the review queue.")
+        ] = 0.5,
+        export: Annotated[
+            Path | None, typer.Option("--export", help="Write source,external_id,person_id for every record.")
+        ] = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Link the records of all lists into unique persons (Splink), keeping ids and reviews across runs."""
+        archive()
+        from roshan.archive.linking import export_links, run_link
+
+        if backend not in ("duckdb", "spark"):
+            raise BadInput("--backend is duckdb or spark")
+        with progress("Linking", None, quiet=json_out):
+            s = run_link(threshold=threshold, review_low=review_low, backend=backend, user=getpass.getuser())
+        data = dict(s.__dict__)
+        if export:
+            data["exported"] = export_links(export)
+        if json_out:
+            emit_json(data)
+            return
+        out.print(
+            f"{s.records} records → {s.persons} persons ({s.kept_ids} kept their id, {s.new_persons} new); "
+            f"{s.review_pending} pairs wait in the review queue."
+        )
+        if export:
+            out.print(f"Wrote {data['exported']} rows to {export}")

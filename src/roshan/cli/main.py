@@ -48,6 +48,7 @@ def register_verbs() -> None:
     from roshan.cli import archive_verbs, quickstart, transport_verbs
 
     archive_verbs.register(app)
+    archive_verbs.register_counting(app)
     transport_verbs.register(app)
     transport_verbs.register_relay(app)
     quickstart.register(app)

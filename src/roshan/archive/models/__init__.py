@@ -7,7 +7,7 @@ reported. No model of an actor has a field for where a living person can be foun
 
 from roshan.archive.models.accountability import Actor, Attribution, Designation, Position
 from roshan.archive.models.evidence import AccessEvent, CustodyEvent, Evidence
-from roshan.archive.models.people import Incident, Person, Record
+from roshan.archive.models.people import Incident, Person, Record, ReviewPair
 from roshan.archive.models.sources import Source, SourceList
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Person",
     "Position",
     "Record",
+    "ReviewPair",
     "Source",
     "SourceList",
 ]

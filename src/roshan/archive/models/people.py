@@ -97,3 +97,34 @@ class Incident(DatedMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReviewPair(models.Model):
+    """Two records the linker was unsure about, waiting for (or carrying) a reviewer's decision.
+
+    Decisions are constraints on every later run: "same" joins the records, "different" keeps
+    them apart, and both are labels that sharpen the model.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SAME = "same", _("same person")
+        DIFFERENT = "different", _("not the same")
+        UNSURE = "unsure", _("unsure")
+
+    record_a = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="+", verbose_name=_("record"))
+    record_b = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="+", verbose_name=_("other record")
+    )
+    score = models.FloatField(_("match probability"))
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pair to review")
+        verbose_name_plural = _("review queue")
+        constraints = [models.UniqueConstraint(fields=["record_a", "record_b"], name="reviewpair_unique")]
+        ordering = ["-score"]
