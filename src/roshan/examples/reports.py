@@ -22,7 +22,7 @@ _WHAT = [
 def simulated_image(path: Path, rng: random.Random, caption: str) -> Path:
     from PIL import Image, ImageDraw
 
-    im = Image.new("RGB", (320, 200), tuple(rng.randint(40, 200) for _ in range(3)))  # type: ignore[arg-type]
+    im = Image.new("RGB", (320, 200), tuple(rng.randint(40, 200) for _ in range(3)))
     draw = ImageDraw.Draw(im)
     draw.rectangle((20, 120, 300, 180), fill=(30, 30, 30))
     draw.text((30, 140), caption, fill=(240, 240, 240))
