@@ -427,3 +427,78 @@ def register_counting(app: typer.Typer) -> None:
         )
         if export:
             out.print(f"Wrote {data['exported']} rows to {export}")
+
+    @app.command("estimate")
+    def estimate_cmd(
+        by: Annotated[
+            str | None, typer.Option("--by", help="Stratify by province or month, estimate each, sum.")
+        ] = None,
+        method: Annotated[str, typer.Option("--method", help="loglinear or lcmcr.")] = "loglinear",
+        select_by: Annotated[
+            str, typer.Option("--select", help="bic, aic, stepwise-aic or stepwise-p.")
+        ] = "bic",
+        max_order: Annotated[
+            int, typer.Option("--max-order", help="Highest interaction order for bic/aic: 2 or 3.")
+        ] = 2,
+        p_threshold: Annotated[
+            float, typer.Option("--p-threshold", help="Significance for the stepwise rules.")
+        ] = 0.05,
+        iterations: Annotated[int, typer.Option(help="LCMCR iterations per chain.")] = 10_000,
+        table: Annotated[
+            Path | None,
+            typer.Option("--table", help="Estimate from a capture-history CSV instead of the archive."),
+        ] = None,
+        chart: Annotated[
+            Path | None, typer.Option("--chart", help="Write a chart to this path (.png and .svg).")
+        ] = None,
+        lang: Annotated[str, typer.Option("--lang", help="Summary language: en, fa or both.")] = "both",
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Estimate how many were killed that no list has (multiple systems estimation), with intervals."""
+        from roshan.estimate import report
+        from roshan.estimate.loglinear import NoEstimate
+        from roshan.estimate.strata import estimate_strata
+        from roshan.estimate.table import CaptureTable
+
+        if method not in ("loglinear", "lcmcr"):
+            raise BadInput("--method is loglinear or lcmcr")
+        if select_by not in ("bic", "aic", "stepwise-aic", "stepwise-p"):
+            raise BadInput("--select is bic, aic, stepwise-aic or stepwise-p")
+        if max_order not in (2, 3):
+            raise BadInput("--max-order is 2 or 3")
+        if by not in (None, "province", "month"):
+            raise BadInput("--by is province or month")
+        kw = {
+            "method": method,
+            "select_by": select_by,
+            "max_order": max_order,
+            "p_threshold": p_threshold,
+            "iterations": iterations,
+        }
+        try:
+            with progress("Estimating", None, quiet=json_out):
+                if table is not None:
+                    total = estimate_strata({table.stem: CaptureTable.read_csv(table)}, **kw)  # type: ignore[arg-type]
+                else:
+                    archive()
+                    from roshan.archive.histories import estimate_archive
+
+                    total = estimate_archive(by=by, **kw)
+        except NoEstimate as exc:
+            raise BadInput(f"no estimate: {exc}") from None
+        data = report.as_json(total)
+        if chart:
+            data["chart"] = [str(p) for p in report.chart(total, chart)]
+        if json_out:
+            emit_json(data)
+            return
+        if lang in ("en", "both"):
+            out.print(report.summary_en(total))
+        if lang in ("fa", "both"):
+            out.print(report.summary_fa(total))
+        if len(total.strata) > 1:
+            for s in total.strata:
+                out.print(
+                    f"  {s.name}: documented {s.documented}, estimate {s.estimate:,.0f} "
+                    f"({s.lower:,.0f}–{s.upper:,.0f}){' — ' + s.note if s.note else ''}"
+                )

@@ -66,6 +66,7 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
         )
     reports = _witness_reports(home, quiet)
     blackout = _through_the_blackout(home, quiet)
+    counting = _count(home, examples)
     admin_password = None
     if not User.objects.filter(username="admin").exists():
         admin_password = secrets.token_urlsafe(15)
@@ -78,6 +79,7 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
         "archive_fingerprint": info.fingerprint,  # type: ignore[attr-defined]
         "simulated_people": examples.people,
         "lists": imported,
+        "counting": counting,
         "witness_reports": reports,
         "blackout": blackout,
         "records_counted": Record.objects.filter(source__current=True).count(),
@@ -114,6 +116,37 @@ def _witness_reports(home: object, quiet: bool) -> dict[str, object]:
         "already": sum(o.status == "duplicate" for o in outcomes),
         "attachments": sum(o.attachments for o in outcomes),
     }
+
+
+def _count(home: object, examples: object) -> dict[str, object]:
+    """Link the lists and estimate, beside the SIMULATED truth."""
+    from roshan.archive.histories import estimate_archive
+    from roshan.archive.linking import run_link
+    from roshan.estimate.loglinear import NoEstimate
+    from roshan.estimate.report import summary_en, summary_fa
+
+    linked = run_link(user="quickstart")
+    result: dict[str, object] = {
+        "records": linked.records,
+        "persons": linked.persons,
+        "review_pending": linked.review_pending,
+        "truth": examples.people,
+    }  # type: ignore[attr-defined]
+    for method in ("loglinear", "lcmcr"):
+        try:
+            t = estimate_archive(method=method, iterations=4000)
+        except NoEstimate as exc:
+            result[method] = {"refused": str(exc)}
+            continue
+        result[method] = {
+            "documented": t.documented,
+            "estimate": round(t.estimate),
+            "lower": round(t.lower),
+            "upper": round(t.upper),
+            "summary_en": summary_en(t),
+            "summary_fa": summary_fa(t),
+        }
+    return result
 
 
 def _through_the_blackout(home: object, quiet: bool) -> dict[str, object]:
@@ -185,6 +218,20 @@ def _print(s: dict[str, object]) -> None:
         f"SIMULATED witness reports sealed with metadata stripped: {w['sealed']}; ingested now {w['ingested']}, "  # type: ignore[index]
         f"already in the archive {w['already']}; drafts wait for review in the workbench"
     )  # type: ignore[index]
+    c = s["counting"]
+    out.print(
+        f"Linked {c['records']} records into {c['persons']} persons; {c['review_pending']} pairs await review."
+    )  # type: ignore[index]
+    for m in ("loglinear", "lcmcr"):
+        e = c[m]  # type: ignore[index]
+        if "refused" in e:
+            out.print(f"  {m}: no estimate ({e['refused']})")
+        else:
+            out.print(
+                f"  {m}: documented {e['documented']}, estimated {e['estimate']} ({e['lower']}–{e['upper']}) "
+                f"— SIMULATED truth: {c['truth']} people"
+            )  # type: ignore[index]
+    out.print(c["loglinear"].get("summary_fa", ""))  # type: ignore[index]
     b = s["blackout"]
     out.print(
         f"Through the blackout: {b['text_lines']} text lines with {b['text_lines_lost']} lost → "  # type: ignore[index]

@@ -277,4 +277,6 @@ def _score(
 def _score_spark(records: Sequence[LinkRecord], seed: int, floor: float) -> list[tuple[int, int, float]]:
     from roshan.errors import BadInput
 
-    raise BadInput("the Spark backend is not built yet; use --backend duckdb (it spills to disk past its memory limit)")
+    raise BadInput(
+        "the Spark backend is not built yet; use --backend duckdb (it spills to disk past its memory limit)"
+    )
