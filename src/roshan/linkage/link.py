@@ -9,7 +9,7 @@ The model (Fellegi–Sunter, trained by EM without labels):
 
 u is estimated by random sampling, m by EM sessions blocked on the date and on the name, the
 prior from the pairs that agree exactly on name and date. Candidate pairs come from blocking on
-the first-name skeleton, the last-name skeleton, and the date.
+the full skeleton, first or last name with the date, last name with the age, and date with province.
 
 Clustering: pairs are taken strongest first and joined unless a reviewer said the two records
 are different people (a cannot-link between their clusters); reviewers' "same person" decisions
@@ -195,11 +195,16 @@ def _settings(backend_comparisons: Any, block_on: Any) -> Any:
     return SettingsCreator(
         link_type="dedupe_only",
         comparisons=[name, age, dod, province],
+        # Tight enough for common names (a third of Iranian men may share a first name), wide enough
+        # that a misspelt name still meets its twin through the date, the surname or the place.
         blocking_rules_to_generate_predictions=[
-            block_on("first"),
-            block_on("last"),
-            block_on("dod"),
-            block_on("skel_alt"),
+            block_on("skel"),
+            "l.skel = r.skel_alt",
+            "l.skel_alt = r.skel",
+            block_on("first", "dod"),
+            block_on("last", "dod"),
+            block_on("last", "age"),
+            block_on("dod", "province"),
         ],
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
@@ -265,8 +270,13 @@ def _score(
     linker = Linker(sdf, _settings(cl, block_on), log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match([block_on("skel", "dod")], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dod"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("first"))
+    for rule in (block_on("dod"), block_on("first", "last")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except ValueError:
+            # a session whose blocked pairs never reach some level cannot train it: the other
+            # session and the defaults then carry that level (Splink raises on an m of exactly 0)
+            continue
     pred = linker.inference.predict(threshold_match_probability=floor)
     sql = f"SELECT unique_id_l, unique_id_r, match_probability FROM {pred.physical_name}"  # noqa: S608 - Splink's name
     rows_out = con.execute(sql).fetchall()
