@@ -61,6 +61,9 @@ def _decisions() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     return same, different
 
 
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})  # a profile shows the Persian letters
+
+
 def _curated(p: Person) -> bool:
     return bool(p.story_fa or p.story_en or p.photo_id) or p.review_status != "draft"
 
@@ -70,7 +73,7 @@ def _fill_profile(p: Person, recs: list[Record]) -> None:
         values = [v for v in values if v]
         return Counter(values).most_common(1)[0][0] if values else ""
 
-    p.name_fa = mode([r.name_fa for r in recs])
+    p.name_fa = mode([r.name_fa for r in recs]).translate(_PERSIAN_LETTERS)
     p.name_latin = mode([r.name_latin for r in recs])
     ages = [r.age for r in recs if r.age is not None]
     p.age = int(statistics.median_low(ages)) if ages else None

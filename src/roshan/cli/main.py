@@ -49,6 +49,7 @@ def register_verbs() -> None:
 
     archive_verbs.register(app)
     archive_verbs.register_counting(app)
+    archive_verbs.register_publish(app)
     transport_verbs.register(app)
     transport_verbs.register_relay(app)
     quickstart.register(app)

@@ -67,6 +67,7 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
     reports = _witness_reports(home, quiet)
     blackout = _through_the_blackout(home, quiet)
     counting = _count(home, examples)
+    site = _publish(home)
     admin_password = None
     if not User.objects.filter(username="admin").exists():
         admin_password = secrets.token_urlsafe(15)
@@ -80,6 +81,7 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
         "simulated_people": examples.people,
         "lists": imported,
         "counting": counting,
+        "site": site,
         "witness_reports": reports,
         "blackout": blackout,
         "records_counted": Record.objects.filter(source__current=True).count(),
@@ -115,6 +117,39 @@ def _witness_reports(home: object, quiet: bool) -> dict[str, object]:
         "ingested": sum(o.status == "ingested" for o in outcomes),
         "already": sum(o.status == "duplicate" for o in outcomes),
         "attachments": sum(o.attachments for o in outcomes),
+    }
+
+
+def _publish(home: object) -> dict[str, object]:
+    """Mark the SIMULATED persons reviewed and published, then build the memorial into home/site."""
+    from roshan.archive import custody
+    from roshan.archive.home import Home
+    from roshan.archive.keys import load_publish_key
+    from roshan.archive.models import Person
+    from roshan.archive.publication import gather
+    from roshan.publish.site import build
+
+    assert isinstance(home, Home)  # noqa: S101
+    marked = (
+        Person.objects.filter(records__source__source_list__simulated=True)
+        .exclude(review_status__in=["published", "withdrawn"])
+        .distinct()
+    )
+    ids = list(marked.values_list("pk", flat=True))
+    Person.objects.filter(pk__in=ids).update(review_status="published")
+    if ids:
+        custody.append(
+            "reviewed",
+            subject="quickstart",
+            user="quickstart",
+            detail={"published_simulated_persons": len(ids)},
+        )
+    res = build(gather(home, user="quickstart"), home.site, load_publish_key(home))
+    return {
+        "marked_published": len(ids),
+        "victims": res.victims,
+        "files": res.files,
+        "home_page": str(res.out / "fa" / "index.html"),
     }
 
 
@@ -232,6 +267,11 @@ def _print(s: dict[str, object]) -> None:
                 f"— SIMULATED truth: {c['truth']} people"
             )  # type: ignore[index]
     out.print(c["loglinear"].get("summary_fa", ""))  # type: ignore[index]
+    site = s["site"]
+    out.print(
+        f"Marked {site['marked_published']} SIMULATED persons reviewed and published (quickstart does this; "  # type: ignore[index]
+        f"a real archive's reviewers do it in the workbench). Memorial: {site['home_page']}"
+    )  # type: ignore[index]
     b = s["blackout"]
     out.print(
         f"Through the blackout: {b['text_lines']} text lines with {b['text_lines_lost']} lost → "  # type: ignore[index]
