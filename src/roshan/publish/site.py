@@ -55,14 +55,24 @@ class BuildResult:
     withdrawn: list[str]
 
 
+# bidi overrides and isolates in user text could reverse what a reader sees
+_BIDI_OVERRIDES = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _plain(text: object) -> str:
+    return str(text or "").translate(_BIDI_OVERRIDES)
+
+
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("roshan.publish", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["plain"] = _plain
+    return env
 
 
 def _num(lang: str):  # type: ignore[no-untyped-def]

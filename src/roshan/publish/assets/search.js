@@ -41,6 +41,6 @@
     count.textContent = fa ? String(shown).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : String(shown);
     if (pages) pages.hidden = true;
   }
-  ["input", "change"].forEach(function (e) { form.addEventListener(e, run); });
+  form.addEventListener("input", run);  // not "change": it fires on blur and would redraw under a click
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
 })();
