@@ -199,8 +199,8 @@ def _settings(backend_comparisons: Any, block_on: Any) -> Any:
         # that a misspelt name still meets its twin through the date, the surname or the place.
         blocking_rules_to_generate_predictions=[
             block_on("skel"),
-            "l.skel = r.skel_alt",
-            "l.skel_alt = r.skel",
+            {"blocking_rule": "l.skel = r.skel_alt"},
+            {"blocking_rule": "l.skel_alt = r.skel"},
             block_on("first", "dod"),
             block_on("last", "dod"),
             block_on("last", "age"),
