@@ -30,6 +30,7 @@ from roshan.archive.models import (
     Position,
     Record,
     ReviewPair,
+    SanctionsListVersion,
     Source,
     SourceList,
 )
@@ -274,3 +275,41 @@ def split_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset:
 
 PersonAdmin.actions = [merge_selected]
 RecordAdmin.actions = [export_csv, split_selected]
+
+
+@admin.action(description=_("Confirm the proposed match"))
+def confirm_match(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Designation]
+) -> None:  # type: ignore[type-arg]
+    n = queryset.filter(actor__isnull=False).update(match="confirmed")
+    custody.append(
+        "reviewed", subject="sanctions-matching", user=request.user.get_username(), detail={"confirmed": n}
+    )
+
+
+@admin.action(description=_("Reject the proposed match"))
+def reject_match(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Designation]) -> None:  # type: ignore[type-arg]
+    n = queryset.update(match="rejected")
+    custody.append(
+        "reviewed", subject="sanctions-matching", user=request.user.get_username(), detail={"rejected": n}
+    )
+
+
+DesignationAdmin.actions = [confirm_match, reject_match]
+DesignationAdmin.list_display = (
+    "name",
+    "jurisdiction",
+    "list_name",
+    "list_identifier",
+    "listed_on",
+    "removed_on",
+    "actor",
+    "match",
+    "match_score",
+)
+DesignationAdmin.exclude = ("birth_dates", "history")
+
+
+@admin.register(SanctionsListVersion)
+class SanctionsListVersionAdmin(ReadOnlyLog):
+    list_display = ("list_name", "version", "jurisdiction", "entries", "imported_at")

@@ -50,6 +50,7 @@ def register_verbs() -> None:
     archive_verbs.register(app)
     archive_verbs.register_counting(app)
     archive_verbs.register_publish(app)
+    archive_verbs.register_accountability(app)
     transport_verbs.register(app)
     transport_verbs.register_relay(app)
     quickstart.register(app)

@@ -337,7 +337,7 @@ def profile_interval(table: CaptureTable, best: Fit, level: float = 0.95) -> tup
     l_hat = _profile_loglik(table, best.terms, n0_hat)
 
     def g(n0: float) -> float:
-        return l_hat - _profile_loglik(table, best.terms, n0) - cut
+        return float(l_hat - _profile_loglik(table, best.terms, n0) - cut)
 
     lower = 0.0
     if g(0.0) > 0:

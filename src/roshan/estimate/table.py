@@ -43,7 +43,7 @@ class CaptureTable:
         names = tuple(lists)
         counter = Counter(tuple(int(n in h) for n in names) for h in histories)
         counter.pop(tuple(0 for _ in names), None)
-        return cls.from_counts(names, counter)
+        return cls.from_counts(names, {k: float(v) for k, v in counter.items()})
 
     @classmethod
     def read_csv(cls, path: Path) -> CaptureTable:

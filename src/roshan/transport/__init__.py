@@ -4,7 +4,8 @@ Pure: never imports Django. The relay service lives in ``roshan.relay``.
 """
 
 from roshan.transport.assemble import Assembler, TransferStatus
-from roshan.transport.fragment import Fragment, FragmentError
+from roshan.transport.errors import FragmentError
+from roshan.transport.fragment import Fragment
 from roshan.transport.split import split_file
 
 __all__ = ["Assembler", "Fragment", "FragmentError", "TransferStatus", "split_file"]

@@ -34,7 +34,7 @@ def decode_image(path_or_image: Path | object) -> Iterator[bytes]:
         image = Image.open(path_or_image) if isinstance(path_or_image, Path) else path_or_image
     except (UnidentifiedImageError, OSError):
         return
-    for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+    for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):  # type: ignore[arg-type]
         if result.valid:
             yield bytes(result.bytes)
 

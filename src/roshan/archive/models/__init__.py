@@ -5,7 +5,13 @@ clusters of Records with a curated profile. Dates are ISO Gregorian with the pre
 reported. No model of an actor has a field for where a living person can be found.
 """
 
-from roshan.archive.models.accountability import Actor, Attribution, Designation, Position
+from roshan.archive.models.accountability import (
+    Actor,
+    Attribution,
+    Designation,
+    Position,
+    SanctionsListVersion,
+)
 from roshan.archive.models.evidence import AccessEvent, CustodyEvent, Evidence
 from roshan.archive.models.people import Incident, Person, Record, ReviewPair
 from roshan.archive.models.sources import Source, SourceList
@@ -22,6 +28,7 @@ __all__ = [
     "Position",
     "Record",
     "ReviewPair",
+    "SanctionsListVersion",
     "Source",
     "SourceList",
 ]

@@ -120,6 +120,9 @@ class Designation(models.Model):
         Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="designations"
     )
     match = models.CharField(_("match"), max_length=10, choices=Match.choices, default=Match.UNMATCHED)
+    match_score = models.FloatField(_("match score"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, blank=True)
+    history = models.JSONField(_("what each list version said"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("designation")
@@ -132,3 +135,20 @@ class Designation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.list_name} {self.list_identifier})"
+
+
+class SanctionsListVersion(models.Model):
+    """One imported version of a sanctions list: identified by its publication date, else its SHA-256."""
+
+    list_name = models.CharField(_("list"), max_length=100)
+    version = models.CharField(_("version"), max_length=100)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=10)
+    entries = models.PositiveIntegerField(_("entries"))
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sanctions list version")
+        verbose_name_plural = _("sanctions list versions")
+        constraints = [
+            models.UniqueConstraint(fields=["list_name", "version"], name="sanctions_list_version")
+        ]

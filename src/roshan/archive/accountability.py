@@ -1,0 +1,249 @@
+"""Sanctions in the archive: list versions, matching actors to designations, and the gaps.
+
+A re-import of a newer version updates a list: entries new in it are added, entries gone from it
+get ``removed_on``, and every designation keeps a history of what each version said. Importing
+the same version again changes nothing. Matching proposes candidates for review; only matches a
+reviewer confirmed count anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from roshan.accountability.sanctions import ParsedList
+from roshan.archive import custody
+from roshan.archive.models import Actor, Attribution, Designation, SanctionsListVersion
+from roshan.linkage.names import skeleton
+
+JURISDICTIONS = ("us", "eu", "uk", "ca", "au")
+COUNTED = ("reviewed", "published")  # attribution review states that count in any output
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    list_name: str
+    version: str
+    added: int
+    updated: int
+    removed: int
+    unchanged: bool
+
+
+def import_list(parsed: ParsedList, *, user: str = "") -> ImportSummary:
+    if SanctionsListVersion.objects.filter(list_name=parsed.list_name, version=parsed.version).exists():
+        return ImportSummary(parsed.list_name, parsed.version, 0, 0, 0, True)
+    today = dt.date.today()
+    removal_date = dt.date.fromisoformat(parsed.version) if parsed.version[:4].isdigit() else today
+    added = updated = 0
+    with transaction.atomic():
+        existing = {d.list_identifier: d for d in Designation.objects.filter(list_name=parsed.list_name)}
+        seen = set()
+        for e in parsed.entries:
+            seen.add(e.identifier)
+            fields = {
+                "jurisdiction": parsed.jurisdiction,
+                "programme": e.programme[:200],
+                "name": e.name[:300],
+                "aliases": e.aliases,
+                "birth_dates": e.birth_dates,
+                "kind": e.kind,
+                "listed_on": dt.date.fromisoformat(e.listed_on) if e.listed_on else None,
+            }
+            d = existing.get(e.identifier)
+            if d is None:
+                d = Designation(list_name=parsed.list_name, list_identifier=e.identifier, **fields)
+                d.history = [{"version": parsed.version, "action": "added"}]
+                d.list_version = parsed.version
+                d.save()
+                added += 1
+                continue
+            changed = [k for k, v in fields.items() if getattr(d, k) != v] + (
+                ["relisted"] if d.removed_on else []
+            )
+            for k, v in fields.items():
+                setattr(d, k, v)
+            d.removed_on = None
+            d.list_version = parsed.version
+            d.history = [
+                *d.history,
+                {
+                    "version": parsed.version,
+                    "action": "changed" if changed else "present",
+                    **({"fields": changed} if changed else {}),
+                },
+            ]
+            d.save()
+            updated += bool(changed)
+        removed = 0
+        for ident, d in existing.items():
+            if ident not in seen and d.removed_on is None:
+                d.removed_on = removal_date
+                d.history = [*d.history, {"version": parsed.version, "action": "removed"}]
+                d.save()
+                removed += 1
+        SanctionsListVersion.objects.create(
+            list_name=parsed.list_name,
+            version=parsed.version,
+            jurisdiction=parsed.jurisdiction,
+            entries=len(parsed.entries),
+        )
+        custody.append(
+            "ingested",
+            subject=f"sanctions:{parsed.list_name}",
+            user=user,
+            detail={"version": parsed.version, "added": added, "updated": updated, "removed": removed},
+        )
+    return ImportSummary(parsed.list_name, parsed.version, added, updated, removed, False)
+
+
+def _name_keys(*names: str) -> set[str]:
+    return {k for k in (skeleton(n) for n in names if n) if len(k) >= 3}
+
+
+def match(*, threshold: float = 0.92, user: str = "") -> int:
+    """Propose designations for actors whose names (in either script) come close. Returns proposals made."""
+    from rapidfuzz.distance import JaroWinkler
+
+    actors = [(a, _name_keys(a.name_fa, a.name_latin)) for a in Actor.objects.all()]
+    by_first: dict[str, list[tuple[Actor, set[str]]]] = defaultdict(list)
+    for a, keys in actors:
+        for k in keys:
+            by_first[k[:2]].append((a, keys))
+    proposed = 0
+    with transaction.atomic():
+        for d in Designation.objects.filter(match__in=["unmatched", "proposed"]).iterator():
+            dkeys = _name_keys(d.name, *d.aliases)
+            best: tuple[float, Actor | None] = (0.0, None)
+            for dk in dkeys:
+                for a, akeys in by_first.get(dk[:2], []):
+                    if (a.kind == "person") != (d.kind == "person") and d.kind:
+                        continue
+                    score = max(JaroWinkler.similarity(dk, ak) for ak in akeys)
+                    if score > best[0]:
+                        best = (score, a)
+            if best[1] is not None and best[0] >= threshold:
+                if d.actor_id != best[1].pk or d.match != "proposed":
+                    d.actor, d.match, d.match_score = best[1], Designation.Match.PROPOSED, round(best[0], 4)
+                    d.save(update_fields=["actor", "match", "match_score"])
+                    proposed += 1
+        if proposed:
+            custody.append("reviewed", subject="sanctions-matching", user=user, detail={"proposed": proposed})
+    return proposed
+
+
+@dataclass
+class GapRow:
+    actor_id: int
+    name: str
+    kind: str
+    incidents: int
+    victims: int
+    designations: dict[str, list[str]]  # jurisdiction -> ["PROGRAMME since YYYY-MM-DD", ...]
+
+    @property
+    def designated_in(self) -> int:
+        return sum(1 for v in self.designations.values() if v)
+
+
+def gaps(jurisdictions: tuple[str, ...] = JURISDICTIONS) -> list[GapRow]:
+    """Actors with counted attributions, by jurisdiction; ranked: most attributions, fewest designations first."""
+    rows = []
+    atts = Attribution.objects.filter(review_status__in=COUNTED).select_related("actor", "incident")
+    by_actor: dict[int, list[Attribution]] = defaultdict(list)
+    for a in atts:
+        by_actor[a.actor_id].append(a)
+    for actor in Actor.objects.filter(pk__in=list(by_actor)):
+        incidents = {a.incident_id for a in by_actor[actor.pk]}
+        victims = {p for a in by_actor[actor.pk] for p in a.incident.persons.values_list("pk", flat=True)}
+        des: dict[str, list[str]] = {j: [] for j in jurisdictions}
+        for d in Designation.objects.filter(actor=actor, match="confirmed", removed_on__isnull=True):
+            if d.jurisdiction in des:
+                des[d.jurisdiction].append(
+                    f"{d.programme or d.list_name}"
+                    + (f" since {d.listed_on.isoformat()}" if d.listed_on else "")
+                )
+        rows.append(
+            GapRow(actor.pk, actor.name_latin or actor.name_fa, actor.kind, len(incidents), len(victims), des)
+        )
+    return sorted(rows, key=lambda r: (-r.incidents, r.designated_in, r.name))
+
+
+def export_ftm(path: Path) -> int:
+    """Reviewed actors as FtM JSON lines (published fields only)."""
+    import json
+
+    from roshan.accountability.ftm import ActorData, to_entities
+    from roshan.archive.models import Position
+
+    actors = []
+    for a in Actor.objects.filter(review_status__in=COUNTED).order_by("pk"):
+        positions = [
+            {
+                "title": p.title,
+                "startDate": p.start.isoformat() if p.start else "",
+                "endDate": p.end.isoformat() if p.end else "",
+            }
+            for p in Position.objects.filter(actor=a)
+        ]
+        sanctions = [
+            {
+                "authority": d.jurisdiction,
+                "program": d.programme or d.list_name,
+                "startDate": d.listed_on.isoformat() if d.listed_on else "",
+            }
+            for d in Designation.objects.filter(actor=a, match="confirmed")
+        ]
+        actors.append(
+            ActorData(
+                str(a.pk),
+                a.kind,
+                a.name_fa,
+                a.name_latin,
+                a.description,
+                str(a.parent_id) if a.parent_id else None,
+                positions,
+                sanctions,
+            )
+        )
+    lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in to_entities(actors)]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return len(lines)
+
+
+def import_ftm(path: Path, *, user: str = "") -> int:
+    """Actors from FtM JSON lines, as drafts for review. Only names, notes, positions, memberships."""
+    from roshan.accountability.ftm import from_entities
+    from roshan.archive.models import Position
+
+    data = from_entities(path)
+    made: dict[str, Actor] = {}
+    with transaction.atomic():
+        for a in data:
+            made[a.id] = Actor.objects.create(
+                kind=a.kind, name_fa=a.name_fa[:300], name_latin=a.name_latin[:300], description=a.description
+            )
+            for p in a.positions:
+                Position.objects.create(
+                    actor=made[a.id],
+                    title=p["title"][:300],
+                    start=_date(p.get("startDate")),
+                    end=_date(p.get("endDate")),
+                )
+        for a in data:
+            if a.parent and a.parent in made:
+                made[a.id].parent = made[a.parent]
+                made[a.id].save(update_fields=["parent"])
+        custody.append("ingested", subject="actors:ftm", user=user, detail={"actors": len(made)})
+    return len(made)
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
