@@ -32,6 +32,13 @@ def find_actor(ref: str) -> Actor:
 
 
 def render_html(actor: Actor) -> str:
+    from django.utils import translation
+
+    with translation.override("en"):  # the dossier is laid out in English, names in both scripts
+        return _render_html(actor)
+
+
+def _render_html(actor: Actor) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     font = resources.files("roshan.publish").joinpath("assets/fonts/Vazirmatn-Variable.woff2").read_bytes()
