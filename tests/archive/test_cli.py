@@ -289,9 +289,12 @@ def test_quickstart_twice(cli_home: CliHome, tmp_path: Path) -> None:
     assert all(lst["source"].startswith("SIMULATED") for lst in first["lists"])
     second = json.loads(run_roshan("quickstart", "--home", str(home), "--no-serve", "--json", env=env).stdout)
     assert second["admin_password"] is None and all(lst["unchanged"] for lst in second["lists"])
-    assert (
-        second["records_counted"] == first["records_counted"] == sum(lst["records"] for lst in first["lists"])
-    )
+    witness_people = 3  # each SIMULATED witness report names one person
+    listed = sum(lst["records"] for lst in first["lists"])
+    assert second["records_counted"] == first["records_counted"] == listed + witness_people
+    assert first["witness_reports"]["ingested"] == 3 and second["witness_reports"]["already"] == 3
+    assert first["counting"]["loglinear"]["lower"] <= first["counting"]["loglinear"]["estimate"]
+    assert first["site"]["victims"] > 0 and Path(first["site"]["home_page"]).exists()
     text = run_roshan("quickstart", "--home", str(home), "--no-serve", env=env).stdout
     assert "roshan user passwd admin" in text
     v = run_roshan("--home", str(home), "custody", "verify", env=env)
