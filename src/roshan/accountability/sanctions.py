@@ -54,6 +54,7 @@ class Entry:
     birth_dates: list[str] = field(default_factory=list)
     programme: str = ""
     listed_on: str | None = None
+    positions: list[str] = field(default_factory=list)  # titles the list gives (a function, a post)
 
 
 @dataclass
@@ -121,6 +122,7 @@ def parse_ofac_csv(path: Path) -> ParsedList:
                 aliases=_dedupe(aliases.get(ent, []) + akas, _clean(name)),
                 birth_dates=_ofac_dob(remarks),
                 programme=", ".join(p.strip() for p in _clean(program).split("] [") if p.strip()),
+                positions=[t for t in [_clean(row[4]) if len(row) > 4 else ""] if t],
             )
         )
     if not entries:
@@ -195,6 +197,7 @@ def parse_ofac_xml(path: Path) -> ParsedList:
                 _dedupe(akas, name),
                 _iso_dates(dobs),
                 ", ".join(programs),
+                positions=[t for t in [_text(e, "title")] if t],
             )
         )
     if not entries:
@@ -249,6 +252,9 @@ def parse_eu_xml(path: Path) -> ParsedList:
                 ],
                 (reg.get("programme", "") if reg is not None else ""),
                 e.get("designationDate") or None,
+                positions=sorted(
+                    {n.get("function", "") for n in _children(e, "nameAlias") if n.get("function")}
+                ),
             )
         )
     if not entries:
@@ -306,6 +312,8 @@ def parse_uk_csv(path: Path) -> ParsedList:
             )
         elif name and name != g.name:
             g.aliases.append(name)
+        if get("Position") and get("Position") not in g.positions:
+            g.positions.append(get("Position"))
         if get("Name Non-Latin Script"):
             g.aliases.append(get("Name Non-Latin Script"))
         g.birth_dates += _iso_dates([get("DOB")], dayfirst=True)

@@ -101,34 +101,77 @@ def import_list(parsed: ParsedList, *, user: str = "") -> ImportSummary:
     return ImportSummary(parsed.list_name, parsed.version, added, updated, removed, False)
 
 
-def _name_keys(*names: str) -> set[str]:
-    return {k for k in (skeleton(n) for n in names if n) if len(k) >= 3}
+def _forms(*names: str) -> list[tuple[str, str]]:
+    """(script, comparable form) of each name: Latin names compared letter by letter with tokens sorted
+    ("SIMULATEDI, Hamid" = "Hamid Simulatedi"); Persian ones through the cross-script skeleton."""
+    from roshan.linkage.names import fold_latin, is_persian
+
+    out = []
+    for n in names:
+        if not n:
+            continue
+        if is_persian(n):
+            out.append(("skeleton", skeleton(n)))
+        else:
+            out.append(("latin", " ".join(sorted(fold_latin(n).split()))))
+            out.append(("skeleton", "".join(sorted(skeleton(w) for w in n.replace(",", " ").split()))))
+    return [(k, v) for k, v in out if len(v) >= 3]
+
+
+def _score(actor_forms: list[tuple[str, str]], des_forms: list[tuple[str, str]]) -> float:
+    """Best similarity over comparable pairs; Latin against Latin must agree letter by letter too."""
+    from rapidfuzz.distance import JaroWinkler
+
+    skel_a = [v for k, v in actor_forms if k == "skeleton"]
+    skel_d = [v for k, v in des_forms if k == "skeleton"]
+    skel = max((JaroWinkler.similarity(a, d) for a in skel_a for d in skel_d), default=0.0)
+    latin_a = [v for k, v in actor_forms if k == "latin"]
+    latin_d = [v for k, v in des_forms if k == "latin"]
+    if latin_a and latin_d:  # both written in Latin: the letters must agree as well as the consonants
+        return min(skel, max(JaroWinkler.similarity(a, d, prefix_weight=0.0) for a in latin_a for d in latin_d))
+    return skel
 
 
 def match(*, threshold: float = 0.92, user: str = "") -> int:
-    """Propose designations for actors whose names (in either script) come close. Returns proposals made."""
-    from rapidfuzz.distance import JaroWinkler
+    """Propose designations for actors whose names (in either script) come close; a birth year that
+    disagrees rules a namesake out, one that agrees or a shared position title makes it likelier.
+    Returns how many proposals were made; reviewers confirm or reject them."""
+    from roshan.archive.models import Position
 
-    actors = [(a, _name_keys(a.name_fa, a.name_latin)) for a in Actor.objects.all()]
-    by_first: dict[str, list[tuple[Actor, set[str]]]] = defaultdict(list)
-    for a, keys in actors:
-        for k in keys:
-            by_first[k[:2]].append((a, keys))
+    titles: dict[int, set[str]] = defaultdict(set)
+    for actor_id, title in Position.objects.values_list("actor_id", "title"):
+        titles[actor_id] |= {w for w in title.lower().split() if len(w) > 3}
+    actors = [(a, _forms(a.name_fa, a.name_latin)) for a in Actor.objects.all()]
+    index: dict[str, list[tuple[Actor, list[tuple[str, str]]]]] = defaultdict(list)
+    for a, forms in actors:
+        for _, v in forms:
+            index[v[:2]].append((a, forms))
     proposed = 0
     with transaction.atomic():
         for d in Designation.objects.filter(match__in=["unmatched", "proposed"]).iterator():
-            dkeys = _name_keys(d.name, *d.aliases)
+            dforms = _forms(d.name, *d.aliases)
             best: tuple[float, Actor | None] = (0.0, None)
-            for dk in dkeys:
-                for a, akeys in by_first.get(dk[:2], []):
-                    if (a.kind == "person") != (d.kind == "person") and d.kind:
+            seen: set[int] = set()
+            for _, dv in dforms:
+                for a, aforms in index.get(dv[:2], []):
+                    if a.pk in seen or ((a.kind == "person") != (d.kind == "person") and d.kind):
                         continue
-                    score = max(JaroWinkler.similarity(dk, ak) for ak in akeys)
+                    seen.add(a.pk)
+                    score = _score(aforms, dforms)
+                    years = {b[:4] for b in d.birth_dates}
+                    if a.birth_year and years:
+                        score += 0.03 if str(a.birth_year) in years else -0.3
+                    if titles.get(a.pk) and titles[a.pk] & set(" ".join(d.positions).lower().split()):
+                        score += 0.03
                     if score > best[0]:
                         best = (score, a)
             if best[1] is not None and best[0] >= threshold:
                 if d.actor_id != best[1].pk or d.match != "proposed":
-                    d.actor, d.match, d.match_score = best[1], Designation.Match.PROPOSED, round(best[0], 4)
+                    d.actor, d.match, d.match_score = (
+                        best[1],
+                        Designation.Match.PROPOSED,
+                        round(min(best[0], 1.0), 4),
+                    )
                     d.save(update_fields=["actor", "match", "match_score"])
                     proposed += 1
         if proposed:

@@ -33,6 +33,9 @@ class Actor(models.Model):
         verbose_name=_("part of"),
     )
     description = models.TextField(_("description"), blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year (to tell namesakes apart; never published)"), null=True, blank=True
+    )
     review_status = models.CharField(
         _("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
@@ -122,6 +125,7 @@ class Designation(models.Model):
     match = models.CharField(_("match"), max_length=10, choices=Match.choices, default=Match.UNMATCHED)
     match_score = models.FloatField(_("match score"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, blank=True)
+    positions = models.JSONField(_("positions the list gives"), default=list, blank=True)
     history = models.JSONField(_("what each list version said"), default=list, blank=True)
 
     class Meta:
