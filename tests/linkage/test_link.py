@@ -68,3 +68,15 @@ def test_cluster_respects_cannot_link_and_must_link() -> None:
 def test_one_record_and_none() -> None:
     assert link([LinkRecord(7, "x", "نام")]).clusters == [[7]]
     assert link([]).clusters == []
+
+
+def test_reviewers_labels_train_the_model(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    recs, pid = _records(tmp_path, 200)
+    by: dict[int, list[int]] = {}
+    for i, p in pid.items():
+        by.setdefault(p, []).append(i)
+    same = [(c[0], c[1]) for c in by.values() if len(c) > 1][:12]
+    with caplog.at_level("WARNING"):
+        res = link(recs, same=same)
+    assert "labels not used" not in caplog.text
+    assert all(any(a in c and b in c for c in res.clusters) for a, b in same)

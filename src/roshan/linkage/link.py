@@ -227,7 +227,7 @@ def link(
     ids = [r.id for r in records]
     if len(records) < 2:
         return LinkResult([[i] for i in ids])
-    scored = _score(records, backend, seed, review_low)
+    scored = _score(records, backend, seed, review_low, labels=same)
     clusters = cluster(ids, scored, threshold, same, different)
     decided = {frozenset(p) for p in (*same, *different)}
     review = [
@@ -236,8 +236,11 @@ def link(
     return LinkResult(clusters, sorted(review, key=lambda t: -t[2]), len(scored))
 
 
+MIN_LABELS = 10
+
+
 def _score(
-    records: Sequence[LinkRecord], backend: str, seed: int, floor: float
+    records: Sequence[LinkRecord], backend: str, seed: int, floor: float, labels: Sequence[tuple[int, int]] = ()
 ) -> list[tuple[int, int, float]]:
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -277,6 +280,19 @@ def _score(
             # a session whose blocked pairs never reach some level cannot train it: the other
             # session and the defaults then carry that level (Splink raises on an m of exactly 0)
             continue
+    known = {r.id for r in records}
+    pairs = [(a, b) for a, b in labels if a in known and b in known]
+    if len(pairs) >= MIN_LABELS:
+        # reviewers' "same person" decisions are labels: they re-estimate m (splink #1382: users want
+        # training from the labels they already have)
+        con.execute("CREATE TABLE labels (source_dataset_l VARCHAR, unique_id_l BIGINT, "
+                    "source_dataset_r VARCHAR, unique_id_r BIGINT)")
+        con.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)",
+                        [(sdf.dataset_display_name, a, sdf.dataset_display_name, b) for a, b in pairs])
+        try:
+            linker.training.estimate_m_from_pairwise_labels("labels")
+        except Exception as exc:  # noqa: BLE001 - labels sharpen the model; without them EM's m stands
+            logging.getLogger(__name__).warning("labels not used: %s", exc)
     pred = linker.inference.predict(threshold_match_probability=floor)
     sql = f"SELECT unique_id_l, unique_id_r, match_probability FROM {pred.physical_name}"  # noqa: S608 - Splink's name
     rows_out = con.execute(sql).fetchall()
