@@ -128,7 +128,9 @@ def _score(actor_forms: list[tuple[str, str]], des_forms: list[tuple[str, str]])
     latin_a = [v for k, v in actor_forms if k == "latin"]
     latin_d = [v for k, v in des_forms if k == "latin"]
     if latin_a and latin_d:  # both written in Latin: the letters must agree as well as the consonants
-        return min(skel, max(JaroWinkler.similarity(a, d, prefix_weight=0.0) for a in latin_a for d in latin_d))
+        return min(
+            skel, max(JaroWinkler.similarity(a, d, prefix_weight=0.0) for a in latin_a for d in latin_d)
+        )
     return skel
 
 

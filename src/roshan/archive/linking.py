@@ -179,10 +179,25 @@ def export_links(path: Path) -> int:
     return n
 
 
-def merge_persons(ids: list[int], user: str) -> Person:
-    """Hand merge: every record of these persons goes to the lowest id; recorded as 'same' decisions."""
+def _decide(a: int, b: int, decision: str, user: str) -> None:
+    """Record a reviewer's decision on a pair of records (a constraint on every later run)."""
     from django.utils import timezone
 
+    a, b = sorted((a, b))
+    ReviewPair.objects.update_or_create(
+        record_a_id=a,
+        record_b_id=b,
+        defaults={
+            "score": 1.0 if decision == "same" else 0.0,
+            "decision": decision,
+            "decided_by": user,
+            "decided_at": timezone.now(),
+        },
+    )
+
+
+def merge_persons(ids: list[int], user: str) -> Person:
+    """Hand merge: every record of these persons goes to the lowest id; recorded as 'same' decisions."""
     ids = sorted(ids)
     target = Person.objects.get(pk=ids[0])
     with transaction.atomic():
@@ -190,17 +205,7 @@ def merge_persons(ids: list[int], user: str) -> Person:
         anchor = next((r for r in recs if r.person_id == target.pk), recs[0] if recs else None)
         for r in recs:
             if anchor and r.pk != anchor.pk and r.person_id != target.pk:
-                a, b = sorted((anchor.pk, r.pk))
-                ReviewPair.objects.update_or_create(
-                    record_a_id=a,
-                    record_b_id=b,
-                    defaults={
-                        "score": 1.0,
-                        "decision": "same",
-                        "decided_by": user,
-                        "decided_at": timezone.now(),
-                    },
-                )
+                _decide(anchor.pk, r.pk, "same", user)
         Record.objects.filter(person_id__in=ids).update(person=target)
         Person.objects.filter(pk__in=ids[1:]).delete()
         custody.append("reviewed", subject=f"person:{target.pk}", user=user, detail={"merged": ids})
@@ -209,8 +214,6 @@ def merge_persons(ids: list[int], user: str) -> Person:
 
 def split_records(record_ids: list[int], user: str) -> Person:
     """Hand split: these records become a new person; 'different' decisions against the rest."""
-    from django.utils import timezone
-
     with transaction.atomic():
         moved = list(Record.objects.filter(pk__in=record_ids))
         old_ids = {r.person_id for r in moved if r.person_id}
@@ -218,17 +221,7 @@ def split_records(record_ids: list[int], user: str) -> Person:
         person = Person.objects.create()
         for m in moved:
             for s in staying:
-                a, b = sorted((m.pk, s.pk))
-                ReviewPair.objects.update_or_create(
-                    record_a_id=a,
-                    record_b_id=b,
-                    defaults={
-                        "score": 0.0,
-                        "decision": "different",
-                        "decided_by": user,
-                        "decided_at": timezone.now(),
-                    },
-                )
+                _decide(m.pk, s.pk, "different", user)
         Record.objects.filter(pk__in=record_ids).update(person=person)
         _fill_profile(person, moved)
         person.save()

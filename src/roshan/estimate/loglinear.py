@@ -129,68 +129,33 @@ def _missing_cell_direction(
     return bool(up.status == 0 and -up.fun > 1e-7), bool(down.status == 0 and down.fun < -1e-7)
 
 
+def _refused(terms: tuple[Term, ...], reason: str) -> Fit:
+    """A model whose estimate does not exist, and why."""
+    return Fit(
+        terms, math.inf, math.inf, -math.inf, math.inf, math.inf, np.array([]), np.array([]), False, reason
+    )
+
+
 def fit(table: CaptureTable, terms: tuple[Term, ...]) -> Fit:
     x = design(table, terms)
     y = table.counts
     n = table.observed
     if np.linalg.matrix_rank(x) < x.shape[1]:
-        return Fit(
-            terms,
-            math.inf,
-            math.inf,
-            -math.inf,
-            math.inf,
-            math.inf,
-            np.array([]),
-            np.array([]),
-            False,
-            "not identifiable: more parameters than the observed cells can determine",
-        )
+        return _refused(terms, "not identifiable: more parameters than the observed cells can determine")
     facial = _facial_cells(x, y)
     if not facial.all():
         x0 = design(table, terms, np.zeros((1, table.k), dtype=int))[0]
         up, down = _missing_cell_direction(x[facial], x[~facial], x0)
         if up and down:
-            return Fit(
-                terms,
-                math.inf,
-                math.inf,
-                -math.inf,
-                math.inf,
-                math.inf,
-                np.array([]),
-                np.array([]),
-                False,
-                "not identifiable: with these empty cells the data say nothing about the unobserved",
+            return _refused(
+                terms, "not identifiable: with these empty cells the data say nothing about the unobserved"
             )
         if up:
-            return Fit(
-                terms,
-                math.inf,
-                math.inf,
-                -math.inf,
-                math.inf,
-                math.inf,
-                np.array([]),
-                np.array([]),
-                False,
-                "no finite estimate: empty cells let the estimate grow without bound",
-            )
+            return _refused(terms, "no finite estimate: empty cells let the estimate grow without bound")
     coef, mu, converged, res = _fit_poisson(x, y)  # type: ignore[misc]
     missing = float(np.exp(coef[0]))
     if not converged or not np.isfinite(missing) or missing > 1e6 * max(n, 1):
-        return Fit(
-            terms,
-            math.inf,
-            math.inf,
-            -math.inf,
-            math.inf,
-            math.inf,
-            coef,
-            np.array([]),
-            False,
-            "no finite estimate: the fit diverges",
-        )
+        return _refused(terms, "no finite estimate: the fit diverges")
     ll = float(np.sum(stats.poisson.logpmf(y, mu)))
     dev = float(2 * np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1) / mu), 0) - (y - mu)))
     p = x.shape[1]

@@ -240,7 +240,11 @@ MIN_LABELS = 10
 
 
 def _score(
-    records: Sequence[LinkRecord], backend: str, seed: int, floor: float, labels: Sequence[tuple[int, int]] = ()
+    records: Sequence[LinkRecord],
+    backend: str,
+    seed: int,
+    floor: float,
+    labels: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int, float]]:
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -285,13 +289,17 @@ def _score(
     if len(pairs) >= MIN_LABELS:
         # reviewers' "same person" decisions are labels: they re-estimate m (splink #1382: users want
         # training from the labels they already have)
-        con.execute("CREATE TABLE labels (source_dataset_l VARCHAR, unique_id_l BIGINT, "
-                    "source_dataset_r VARCHAR, unique_id_r BIGINT)")
-        con.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)",
-                        [(sdf.dataset_display_name, a, sdf.dataset_display_name, b) for a, b in pairs])
+        con.execute(
+            "CREATE TABLE labels (source_dataset_l VARCHAR, unique_id_l BIGINT, "
+            "source_dataset_r VARCHAR, unique_id_r BIGINT)"
+        )
+        con.executemany(
+            "INSERT INTO labels VALUES (?, ?, ?, ?)",
+            [(sdf.dataset_display_name, a, sdf.dataset_display_name, b) for a, b in pairs],
+        )
         try:
-            linker.training.estimate_m_from_pairwise_labels("labels")
-        except Exception as exc:  # noqa: BLE001 - labels sharpen the model; without them EM's m stands
+            linker.training.estimate_m_from_pairwise_labels("labels")  # type: ignore[no-untyped-call]
+        except Exception as exc:
             logging.getLogger(__name__).warning("labels not used: %s", exc)
     pred = linker.inference.predict(threshold_match_probability=floor)
     sql = f"SELECT unique_id_l, unique_id_r, match_probability FROM {pred.physical_name}"  # noqa: S608 - Splink's name
