@@ -6,6 +6,8 @@ import csv
 import itertools
 from pathlib import Path
 
+import pytest
+
 from roshan.examples import generate
 from roshan.linkage.dates import parse_date
 from roshan.linkage.digits import parse_int

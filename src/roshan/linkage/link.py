@@ -24,6 +24,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -117,80 +118,50 @@ def _rows(records: Sequence[LinkRecord]) -> list[dict[str, Any]]:
     return rows
 
 
-def _settings(backend_comparisons: Any, block_on: Any) -> Any:
+def _settings(cl: Any, cll: Any, block_on: Any) -> Any:
+    """The model, written with Splink's level library so the same settings run on DuckDB and Spark."""
     from splink import SettingsCreator
 
-    cl = backend_comparisons
+    both_days = "NOT month_only_l AND NOT month_only_r"
+    date_within = partial(cll.AbsoluteDateDifferenceLevel, "dod", input_is_string=True, metric="day")
     name = cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
-            {
-                "sql_condition": "skel_l IS NULL OR skel_r IS NULL",
-                "label_for_charts": "null",
-                "is_null_level": True,
-            },
-            {
-                "sql_condition": "skel_l = skel_r OR skel_l = skel_alt_r OR skel_alt_l = skel_r",
-                "label_for_charts": "same skeleton",
-            },
-            {
-                "sql_condition": "jaro_winkler_similarity(skel_l, skel_r) >= 0.92",
-                "label_for_charts": "JW >= 0.92",
-            },
-            {
-                "sql_condition": "jaro_winkler_similarity(skel_l, skel_r) >= 0.80",
-                "label_for_charts": "JW >= 0.80",
-            },
-            {"sql_condition": "ELSE", "label_for_charts": "different"},
+            cll.NullLevel("skel"),
+            cll.Or(
+                cll.ExactMatchLevel("skel"), cll.CustomLevel("skel_l = skel_alt_r OR skel_alt_l = skel_r")
+            ).configure(label_for_charts="same skeleton"),
+            cll.JaroWinklerLevel("skel", 0.92),
+            cll.JaroWinklerLevel("skel", 0.80),
+            cll.ElseLevel(),
         ],
     )
     age = cl.CustomComparison(
         output_column_name="age",
         comparison_levels=[
-            {
-                "sql_condition": "age_l IS NULL OR age_r IS NULL",
-                "label_for_charts": "null",
-                "is_null_level": True,
-            },
-            {"sql_condition": "age_l = age_r", "label_for_charts": "same"},
-            {"sql_condition": "abs(age_l - age_r) <= 1", "label_for_charts": "±1"},
-            {"sql_condition": "ELSE", "label_for_charts": "different"},
+            cll.NullLevel("age"),
+            cll.ExactMatchLevel("age"),
+            cll.CustomLevel("abs(age_l - age_r) <= 1", label_for_charts="±1"),
+            cll.ElseLevel(),
         ],
     )
     dod = cl.CustomComparison(
         output_column_name="dod",
         comparison_levels=[
-            {
-                "sql_condition": "dod_l IS NULL OR dod_r IS NULL",
-                "label_for_charts": "null",
-                "is_null_level": True,
-            },
-            {
-                "sql_condition": "dod_l = dod_r AND NOT month_only_l AND NOT month_only_r",
-                "label_for_charts": "same day",
-            },
-            {
-                "sql_condition": "NOT month_only_l AND NOT month_only_r AND abs(date_diff('day', CAST(dod_l AS DATE), CAST(dod_r AS DATE))) <= 3",
-                "label_for_charts": "within 3 days",
-            },
-            {
-                "sql_condition": "abs(date_diff('day', CAST(dod_l AS DATE), CAST(dod_r AS DATE))) <= 31",
-                "label_for_charts": "same month",
-            },
-            {"sql_condition": "ELSE", "label_for_charts": "different"},
+            cll.NullLevel("dod"),
+            cll.And(cll.ExactMatchLevel("dod"), cll.CustomLevel(both_days)).configure(
+                label_for_charts="same day"
+            ),
+            cll.And(date_within(threshold=3), cll.CustomLevel(both_days)).configure(
+                label_for_charts="within 3 days"
+            ),
+            date_within(threshold=31).configure(label_for_charts="same month"),
+            cll.ElseLevel(),
         ],
     )
     province = cl.CustomComparison(
         output_column_name="province",
-        comparison_levels=[
-            {
-                "sql_condition": "province_l IS NULL OR province_r IS NULL",
-                "label_for_charts": "null",
-                "is_null_level": True,
-            },
-            {"sql_condition": "province_l = province_r", "label_for_charts": "same"},
-            {"sql_condition": "ELSE", "label_for_charts": "different"},
-        ],
+        comparison_levels=[cll.NullLevel("province"), cll.ExactMatchLevel("province"), cll.ElseLevel()],
     )
     return SettingsCreator(
         link_type="dedupe_only",
@@ -246,13 +217,15 @@ def _score(
     floor: float,
     labels: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int, float]]:
-    for name in ("splink", "splink.internals"):
+    """Score candidate pairs with the same settings on DuckDB (default) or Spark."""
+    for name in ("splink", "splink.internals", "py4j"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    known = {r.id for r in records}
+    pairs = [(a, b) for a, b in labels if a in known and b in known]
     if backend == "spark":
-        return _score_spark(records, seed, floor)
+        return _score_spark(records, seed, floor, pairs)
     import duckdb
-    from splink import DuckDBAPI, Linker, block_on
-    from splink import comparison_library as cl
+    from splink import DuckDBAPI
 
     memory = os.environ.get("ROSHAN_DUCKDB_MEMORY", "2GB")
     con = duckdb.connect()
@@ -274,7 +247,34 @@ def _score(
         )
     db = DuckDBAPI(con)
     sdf = db.register("records")
-    linker = Linker(sdf, _settings(cl, block_on), log_level=logging.ERROR)
+
+    def register_labels(rows: list[tuple[str, int, str, int]]) -> None:
+        con.execute(
+            "CREATE TABLE labels (source_dataset_l VARCHAR, unique_id_l BIGINT, "
+            "source_dataset_r VARCHAR, unique_id_r BIGINT)"
+        )
+        con.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)", rows)
+
+    pred = _train_and_predict(sdf, seed, floor, pairs, register_labels)
+    sql = f"SELECT unique_id_l, unique_id_r, match_probability FROM {pred.physical_name}"  # noqa: S608 - Splink's name
+    rows_out = con.execute(sql).fetchall()
+    con.close()
+    return [(int(a), int(b), float(p)) for a, b, p in rows_out]
+
+
+def _train_and_predict(
+    sdf: Any,
+    seed: int,
+    floor: float,
+    pairs: list[tuple[int, int]],
+    register_labels: Callable[[list[tuple[str, int, str, int]]], None],
+) -> Any:
+    """The one training sequence, whatever the backend: prior, u by sampling, two EM sessions, labels."""
+    from splink import Linker, block_on
+    from splink import comparison_level_library as cll
+    from splink import comparison_library as cl
+
+    linker = Linker(sdf, _settings(cl, cll, block_on), log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match([block_on("skel", "dod")], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
     for rule in (block_on("dod"), block_on("first", "last")):
@@ -284,33 +284,81 @@ def _score(
             # a session whose blocked pairs never reach some level cannot train it: the other
             # session and the defaults then carry that level (Splink raises on an m of exactly 0)
             continue
-    known = {r.id for r in records}
-    pairs = [(a, b) for a, b in labels if a in known and b in known]
     if len(pairs) >= MIN_LABELS:
         # reviewers' "same person" decisions are labels: they re-estimate m (splink #1382: users want
         # training from the labels they already have)
-        con.execute(
-            "CREATE TABLE labels (source_dataset_l VARCHAR, unique_id_l BIGINT, "
-            "source_dataset_r VARCHAR, unique_id_r BIGINT)"
-        )
-        con.executemany(
-            "INSERT INTO labels VALUES (?, ?, ?, ?)",
-            [(sdf.dataset_display_name, a, sdf.dataset_display_name, b) for a, b in pairs],
-        )
+        name = sdf.dataset_display_name
+        register_labels([(name, a, name, b) for a, b in pairs])
         try:
             linker.training.estimate_m_from_pairwise_labels("labels")  # type: ignore[no-untyped-call]
         except Exception as exc:
             logging.getLogger(__name__).warning("labels not used: %s", exc)
-    pred = linker.inference.predict(threshold_match_probability=floor)
-    sql = f"SELECT unique_id_l, unique_id_r, match_probability FROM {pred.physical_name}"  # noqa: S608 - Splink's name
-    rows_out = con.execute(sql).fetchall()
-    con.close()
-    return [(int(a), int(b), float(p)) for a, b, p in rows_out]
+    return linker.inference.predict(threshold_match_probability=floor)
 
 
-def _score_spark(records: Sequence[LinkRecord], seed: int, floor: float) -> list[tuple[int, int, float]]:
+def _score_spark(
+    records: Sequence[LinkRecord], seed: int, floor: float, pairs: list[tuple[int, int]]
+) -> list[tuple[int, int, float]]:
+    """The same model on Spark (the ``roshan[spark]`` extra, with Java), for lists that outgrow one machine.
+    ``ROSHAN_SPARK_MASTER`` picks the cluster (default: local, every core)."""
     from roshan.errors import BadInput
 
-    raise BadInput(
-        "the Spark backend is not built yet; use --backend duckdb (it spills to disk past its memory limit)"
+    try:
+        from pyspark.sql import SparkSession
+        from pyspark.sql import types as T
+    except ImportError:
+        raise BadInput("the Spark backend needs the extra: uv sync --extra spark (and Java)") from None
+    from splink import SparkAPI
+    from splink.backends.spark import similarity_jar_location
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # a local Spark listens on loopback only
+    spark = (
+        SparkSession.builder.master(os.environ.get("ROSHAN_SPARK_MASTER", "local[*]"))
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .appName("roshan-link")
+        .config("spark.ui.enabled", "false")
+        .config("spark.jars", similarity_jar_location())  # Splink's Jaro-Winkler and friends
+        .config("spark.sql.shuffle.partitions", "8")
+        .getOrCreate()
     )
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="roshan-spark-"))  # Splink breaks lineage
+    schema = T.StructType(
+        [
+            T.StructField("unique_id", T.LongType()),
+            T.StructField("source", T.StringType()),
+            T.StructField("name", T.StringType()),
+            T.StructField("skel", T.StringType()),
+            T.StructField("skel_alt", T.StringType()),
+            T.StructField("first", T.StringType()),
+            T.StructField("last", T.StringType()),
+            T.StructField("age", T.IntegerType()),
+            T.StructField("dod", T.StringType()),
+            T.StructField("month_only", T.BooleanType()),
+            T.StructField("province", T.StringType()),
+        ]
+    )
+    frame = spark.createDataFrame([tuple(r.values()) for r in _rows(records)], schema)
+    # Splink registers its UDFs in one go and gives up at the first class its Spark 4 jar lacks
+    # (JaroSimilarity): register them one by one, keeping those that load (jaro_winkler is the one we use).
+    from splink.internals.spark.jar_location import get_scala_udfs
+
+    for udf in get_scala_udfs():  # type: ignore[no-untyped-call]
+        try:
+            spark.udf.registerJavaFunction(*udf)
+        except Exception:  # noqa: S112 - a UDF we do not use may be missing from the jar
+            continue
+    db = SparkAPI(spark_session=spark, register_udfs_automatically=False)  # type: ignore[no-untyped-call]
+    sdf = db.register(frame, table_name="records")
+
+    def register_labels(rows: list[tuple[str, int, str, int]]) -> None:
+        spark.createDataFrame(
+            rows, "source_dataset_l string, unique_id_l long, source_dataset_r string, unique_id_r long"
+        ).createOrReplaceTempView("labels")
+
+    pred = _train_and_predict(sdf, seed, floor, pairs, register_labels)
+    out = [
+        (int(r["unique_id_l"]), int(r["unique_id_r"]), float(r["match_probability"]))
+        for r in pred.as_spark_dataframe().select("unique_id_l", "unique_id_r", "match_probability").collect()
+    ]
+    return out
