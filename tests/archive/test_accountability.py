@@ -157,3 +157,43 @@ def test_pdf_dossier_shapes_persian(cli_home: CliHome, tmp_path: Path) -> None:
     with Image.open(page) as im:
         assert im.convert("L").getextrema()[0] < 100, "the page has text on it"
     shutil.copy(page, tmp_path / "dossier-page1.png")
+
+
+@pytest.mark.django_db
+def test_thousands_of_entries_in_unexpected_scripts(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(1)
+    scripts = [
+        "Иван Петров",
+        "王小明",
+        "محمد علی",
+        "Ὀδυσσεύς",
+        "ሰላም",
+        "Ngọc Ánh",
+        "ᠮᠣᠩᠭᠣᠯ",
+        "\u202eevil",
+        "",
+        "  ",
+    ]
+    f = tmp_path / "big.ftm.json"
+    with open(f, "w", encoding="utf-8") as out:
+        for i in range(3000):
+            name = f"{rng.choice(scripts)} {i}"
+            out.write(
+                json.dumps(
+                    {
+                        "id": f"e{i}",
+                        "schema": "Person",
+                        "datasets": ["gb_hmt_sanctions"],
+                        "properties": {"name": [name], "alias": [name, name]},
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    s = acc.import_list(parse(f, "ftm"))
+    assert s.added == 3000
+    Actor.objects.create(kind="person", name_latin="Ivan Petrov 17")
+    acc.match()  # no crash on scripts the skeleton does not know
+    assert all(d.aliases == [] for d in Designation.objects.all()[:50]), "duplicate aliases dropped"

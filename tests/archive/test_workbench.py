@@ -106,3 +106,18 @@ def test_security_headers_and_secure_cookies_over_https() -> None:
         "/admin/login/?next=/admin/", {"username": "s", "password": "a long enough password 1"}
     )
     assert not plain.cookies["sessionid"]["secure"]
+
+
+def test_workbench_shows_the_proscription_tracker(client: Client) -> None:
+    assert "/admin/login/" in client.get("/admin/proscription/", follow=True).redirect_chain[-1][0]
+    client.force_login(_user("analyst"))
+    html = client.get("/admin/proscription/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Canada" in html and "2024-06-19" in html and "Criminal Code" in html
+    fa = client.get("/admin/proscription/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "کانادا" in fa
+
+
+def test_index_links_the_tracker(client: Client) -> None:
+    client.force_login(_user("analyst"))
+    html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "/admin/proscription/" in html and "وضعیت سپاه پاسداران" in html
