@@ -74,7 +74,7 @@ def _sha(*paths: Path) -> str:
 
 
 def _dedupe(values: list[str], name: str) -> list[str]:
-    seen, out = {name.casefold()}, []
+    seen, out = {name.strip().casefold()}, []
     for v in values:
         v = v.strip()
         if v and v.casefold() not in seen:
@@ -356,7 +356,7 @@ def parse_ftm(path: Path) -> ParsedList:
         if e["schema"] not in ("Person", "Organization", "Company", "LegalEntity", "PublicBody"):
             continue
         props = e.get("properties", {})
-        names = props.get("name", [])
+        names = [n.strip() for n in props.get("name", []) if n.strip()]
         if not names:
             continue
         sans = by_entity.get(eid, [])
