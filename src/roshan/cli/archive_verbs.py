@@ -370,7 +370,10 @@ def serve(host: str, port: int) -> None:
     from roshan.archive.wsgi import application
 
     out.print(f"Workbench on http://{host}:{port}/  (Ctrl-C stops it)")
-    waitress.serve(application, host=host, port=port, threads=8, ident="roshan")
+    try:
+        waitress.serve(application, host=host, port=port, threads=8, ident="roshan")
+    except OSError as exc:
+        raise BadInput(f"cannot listen on {host}:{port} ({exc.strerror}); choose another with --port") from None
 
 
 def _new_password(password_file: Path | None) -> tuple[str, bool]:
