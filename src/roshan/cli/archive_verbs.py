@@ -373,7 +373,9 @@ def serve(host: str, port: int) -> None:
     try:
         waitress.serve(application, host=host, port=port, threads=8, ident="roshan")
     except OSError as exc:
-        raise BadInput(f"cannot listen on {host}:{port} ({exc.strerror}); choose another with --port") from None
+        raise BadInput(
+            f"cannot listen on {host}:{port} ({exc.strerror}); choose another with --port"
+        ) from None
 
 
 def _new_password(password_file: Path | None) -> tuple[str, bool]:

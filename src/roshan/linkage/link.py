@@ -231,6 +231,8 @@ def _score(
     con = duckdb.connect()
     con.execute(f"SET memory_limit='{memory}'")
     con.execute(f"SET temp_directory='{tempfile.gettempdir()}/roshan-duckdb'")
+    spill = os.environ.get("ROSHAN_DUCKDB_SPILL", "20GB")  # spilling is bounded: a full disk helps no one
+    con.execute(f"SET max_temp_directory_size='{spill}'")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "records.csv"
         rows = _rows(records)
@@ -279,7 +281,8 @@ def _train_and_predict(
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
     for rule in (block_on("dod"), block_on("first", "last")):
         try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+            # capped: blocking on a date alone gives billions of pairs at a million records
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=5e6)
         except ValueError:
             # a session whose blocked pairs never reach some level cannot train it: the other
             # session and the defaults then carry that level (Splink raises on an m of exactly 0)
