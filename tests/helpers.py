@@ -24,13 +24,29 @@ def need_tool(name: str, package: str | None = None) -> str:
     return path
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 def run_roshan(
-    *args: str, env: dict[str, str], check: bool = True, input: str | None = None, timeout: float = 120
+    *args: str,
+    env: dict[str, str],
+    check: bool = True,
+    input: str | None = None,
+    timeout: float = 120,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real command in a child process, exactly as a user would."""
     proc = subprocess.run(
         [sys.executable, "-m", "roshan.cli.main", *args],
         env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         input=input,

@@ -32,18 +32,8 @@ def witness(cli_home: CliHome, tmp_path: Path) -> tuple[CliHome, dict[str, str],
 def _run_in(
     cwd: Path, *args: str, env: dict[str, str], check: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "roshan.cli.main", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    if check and proc.returncode:
-        raise AssertionError(proc.stderr)
-    return proc
+    """The command run from the witness's phone folder (where device.key and sealed files land)."""
+    return run_roshan(*args, env=env, check=check, cwd=cwd, timeout=60)
 
 
 def test_seal_open_ingest(witness, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliHome
-from tests.helpers import need_tool, run_roshan
+from tests.helpers import CHROMIUM_ARGS, need_tool, run_roshan
 
 pytestmark = [pytest.mark.archive, pytest.mark.browser]
 
@@ -30,12 +30,7 @@ def test_memorial_from_file_urls(cli_home: CliHome, tmp_path: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
+            args=CHROMIUM_ARGS,
         )
         page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
         page.on("request", lambda r: requests.append(r.url))

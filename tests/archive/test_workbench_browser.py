@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliHome
-from tests.helpers import need_tool, run_roshan
+from tests.helpers import CHROMIUM_ARGS, need_tool, run_roshan
 
 pytestmark = [pytest.mark.archive, pytest.mark.browser]
 
@@ -48,14 +48,7 @@ def test_login_and_read_records_in_persian(cli_home: CliHome, tmp_path: Path) ->
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=chromium,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
+                args=CHROMIUM_ARGS,
             )
             page = browser.new_page(locale="fa-IR")
             page.goto(f"http://127.0.0.1:{port}/admin/archive/record/")
