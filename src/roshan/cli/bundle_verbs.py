@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from roshan.cli.archive_verbs import archive, read_passphrase
+from roshan.cli.common import archive, read_passphrase
 from roshan.cli.console import emit_json, err, out, progress
 from roshan.errors import BadInput, KeyProblem
 

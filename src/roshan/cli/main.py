@@ -45,12 +45,19 @@ def register_verbs() -> None:
     global _registered
     if _registered:
         return
-    from roshan.cli import archive_verbs, quickstart, transport_verbs
+    from roshan.cli import (
+        accountability_verbs,
+        archive_verbs,
+        counting_verbs,
+        publish_verbs,
+        quickstart,
+        transport_verbs,
+    )
 
     archive_verbs.register(app)
-    archive_verbs.register_counting(app)
-    archive_verbs.register_publish(app)
-    archive_verbs.register_accountability(app)
+    counting_verbs.register(app)
+    publish_verbs.register(app)
+    accountability_verbs.register(app)
     transport_verbs.register(app)
     transport_verbs.register_relay(app)
     quickstart.register(app)

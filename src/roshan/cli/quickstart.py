@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from roshan.cli.archive_verbs import archive, init_home, serve
+from roshan.cli.common import archive, init_home, serve
 from roshan.cli.console import emit_json, out, progress
 
 

@@ -229,7 +229,7 @@ def register_relay(app: typer.Typer) -> None:
         if ingest and res.rebuilt:
             import getpass
 
-            from roshan.cli.archive_verbs import archive
+            from roshan.cli.common import archive
 
             home = archive()
             from roshan.archive.ingest import ingest_paths
