@@ -292,3 +292,52 @@ def _date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text[:10]) if text else None
     except ValueError:
         return None
+
+
+def gap_records(rows: list[GapRow], jurisdictions: tuple[str, ...]) -> list[dict[str, object]]:
+    """One flat record per actor: what the table, CSV, JSON and HTML outputs show."""
+    return [
+        {
+            "actor_id": r.actor_id,
+            "name": r.name,
+            "kind": r.kind,
+            "incidents": r.incidents,
+            "victims": r.victims,
+            "designated_in": r.designated_in,
+            **{j: "; ".join(r.designations[j]) for j in jurisdictions},
+        }
+        for r in rows
+    ]
+
+
+def write_gaps_csv(records: list[dict[str, object]], jurisdictions: tuple[str, ...], path: Path) -> None:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:  # BOM: spreadsheets then show Persian
+        w = csv.DictWriter(
+            f,
+            fieldnames=["actor_id", "name", "kind", "incidents", "victims", "designated_in", *jurisdictions],
+        )
+        w.writeheader()
+        w.writerows(records)
+
+
+def gaps_html(records: list[dict[str, object]], jurisdictions: tuple[str, ...]) -> str:
+    import html
+
+    head = "".join(
+        f"<th>{h}</th>" for h in ["actor", "incidents", "victims", *[j.upper() for j in jurisdictions]]
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(x))}</td>"
+            for x in [d["name"], d["incidents"], d["victims"], *[d[j] or "—" for j in jurisdictions]]
+        )
+        + "</tr>"
+        for d in records
+    )
+    return (
+        f'<!doctype html><html lang="en"><meta charset="utf-8"><title>Sanctions gaps</title>'
+        f"<table border=1><tr>{head}</tr>{body}</table></html>\n"
+    )

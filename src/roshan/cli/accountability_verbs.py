@@ -74,52 +74,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Actors by jurisdiction beside their attributed incidents; the least sanctioned first."""
         archive()
-        import csv as csv_mod
-        import html as html_mod
-
         from rich.table import Table
 
-        from roshan.archive.accountability import gaps
+        from roshan.archive.accountability import gap_records, gaps, gaps_html, write_gaps_csv
 
         js = tuple(j.strip() for j in jurisdictions.split(",") if j.strip())
-        rows = gaps(js)
-        data = [
-            {
-                "actor_id": r.actor_id,
-                "name": r.name,
-                "kind": r.kind,
-                "incidents": r.incidents,
-                "victims": r.victims,
-                "designated_in": r.designated_in,
-                **{j: "; ".join(r.designations[j]) for j in js},
-            }
-            for r in rows
-        ]
+        data = gap_records(gaps(js), js)
         if csv_out:
-            with open(csv_out, "w", newline="", encoding="utf-8-sig") as f:
-                w = csv_mod.DictWriter(
-                    f, fieldnames=["actor_id", "name", "kind", "incidents", "victims", "designated_in", *js]
-                )
-                w.writeheader()
-                w.writerows(data)
+            write_gaps_csv(data, js, csv_out)
         if html_out:
-            head = "".join(
-                f"<th>{h}</th>" for h in ["actor", "incidents", "victims", *[j.upper() for j in js]]
-            )
-            body = "".join(
-                "<tr>"
-                + "".join(
-                    f"<td>{html_mod.escape(str(x))}</td>"
-                    for x in [d["name"], d["incidents"], d["victims"], *[d[j] or "—" for j in js]]
-                )
-                + "</tr>"
-                for d in data
-            )
-            html_out.write_text(
-                f'<!doctype html><html lang="en"><meta charset="utf-8"><title>Sanctions gaps</title>'
-                f"<table border=1><tr>{head}</tr>{body}</table></html>\n",
-                encoding="utf-8",
-            )
+            html_out.write_text(gaps_html(data, js), encoding="utf-8")
         if json_out:
             emit_json(data)
             return
