@@ -15,12 +15,12 @@ from pathlib import Path
 
 from django.db import transaction
 
+from roshan.accountability import JURISDICTIONS
 from roshan.accountability.sanctions import ParsedList
 from roshan.archive import custody
 from roshan.archive.models import Actor, Attribution, Designation, SanctionsListVersion
 from roshan.linkage.names import skeleton
 
-JURISDICTIONS = ("us", "eu", "uk", "ca", "au")
 COUNTED = ("reviewed", "published")  # attribution review states that count in any output
 
 

@@ -15,8 +15,6 @@ from roshan.archive.accountability import COUNTED, JURISDICTIONS
 from roshan.archive.models import Actor, Attribution, CustodyEvent, Designation, Position, SourceList
 from roshan.errors import BadInput
 
-WITNESS = "witness testimony"
-
 
 def find_actor(ref: str) -> Actor:
     if ref.isdigit():
@@ -46,7 +44,7 @@ def _render_html(actor: Actor) -> str:
     for att in Attribution.objects.filter(actor=actor, review_status__in=COUNTED).select_related("incident"):
         sources = sorted(
             {
-                WITNESS if s.source_list.kind == SourceList.Kind.WITNESS else s.source_list.name
+                SourceList.public_label(s.source_list.kind, s.source_list.name)
                 for s in att.sources.select_related("source_list")
             }
         )

@@ -16,7 +16,6 @@ from roshan.errors import RoshanError
 from roshan.publish.data import ActorPage, IncidentPage, SiteData, Totals, Victim
 
 PUBLISHED = "published"
-WITNESS = "witness testimony"
 
 
 def _province(text: str) -> tuple[str, str]:
@@ -71,7 +70,7 @@ def gather(home: Home, *, user: str = "") -> SiteData:
         "source__source_list__kind",
         "source__source_list__simulated",
     ):
-        sources[pid].add(WITNESS if kind == SourceList.Kind.WITNESS else name)
+        sources[pid].add(SourceList.public_label(kind, name))
         simulated = simulated or sim
     incidents = list(
         Incident.objects.filter(review_status=PUBLISHED).prefetch_related("persons").order_by("pk")
@@ -96,6 +95,7 @@ def gather(home: Home, *, user: str = "") -> SiteData:
                     "tool": "roshan.publish.media",
                 },
             )
+        provinces = _province(p.province)
         victims.append(
             Victim(
                 id=p.pk,
@@ -107,8 +107,8 @@ def gather(home: Home, *, user: str = "") -> SiteData:
                 precision=p.date_precision or "day",
                 calendar=p.date_calendar or "gregorian",
                 place=p.place,
-                province=_province(p.province)[0],
-                province_en=_province(p.province)[1],
+                province=provinces[0],
+                province_en=provinces[1],
                 status=p.status,
                 story_fa=p.story_fa,
                 story_en=p.story_en,
@@ -155,9 +155,7 @@ def gather(home: Home, *, user: str = "") -> SiteData:
                         a.confidence,
                         tuple(
                             sorted(
-                                WITNESS
-                                if s.source_list.kind == SourceList.Kind.WITNESS
-                                else s.source_list.name
+                                SourceList.public_label(s.source_list.kind, s.source_list.name)
                                 for s in a.sources.all()
                             )
                         ),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 STATUSES = ("killed", "executed", "disappeared", "detained", "injured", "unknown")
-JURISDICTIONS = ("us", "eu", "uk", "ca", "au")
 
 T: dict[str, dict[str, object]] = {
     "fa": {

@@ -23,11 +23,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from nacl.signing import SigningKey
 
+from roshan.accountability import JURISDICTIONS
 from roshan.linkage.dates import both_calendars
 from roshan.linkage.digits import to_persian_digits
 from roshan.publish import manifest
 from roshan.publish.data import SiteData, Victim
-from roshan.publish.i18n import JURISDICTIONS, STATUSES, T
+from roshan.publish.i18n import STATUSES, T
 
 PAGE_SIZE = 500
 FIELDS = (
@@ -244,7 +245,7 @@ def _render(data: SiteData, root: Path, langs: tuple[str, ...]) -> None:
         for lang in langs
     }
     incident_titles = {i.id: i.title for i in data.incidents}
-    victim_ids = {v.id for v in victims}
+    by_id = {v.id: v for v in victims}
 
     def prov(v: Victim, lang: str) -> str:
         return v.province if lang == "fa" else (v.province_en or v.province)
@@ -298,11 +299,7 @@ def _render(data: SiteData, root: Path, langs: tuple[str, ...]) -> None:
             items=[(f"incidents/{i.id}.html", i.title, _dates(lang)(i)) for i in data.incidents],
         )
         for i in data.incidents:
-            labels = [
-                (vid, _name(next(v for v in victims if v.id == vid), lang))
-                for vid in i.victims
-                if vid in victim_ids
-            ]
+            labels = [(vid, _name(by_id[vid], lang)) for vid in i.victims if vid in by_id]
             page(
                 f"incidents/{i.id}.html",
                 "incident.html",

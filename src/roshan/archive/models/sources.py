@@ -28,6 +28,13 @@ class SourceList(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (SIMULATED)" if self.simulated else self.name
 
+    WITNESS_LABEL = "witness testimony"
+
+    @classmethod
+    def public_label(cls, kind: str, name: str) -> str:
+        """How pages, downloads and dossiers cite a list: a witness report only as testimony."""
+        return cls.WITNESS_LABEL if kind == cls.Kind.WITNESS else name
+
 
 class Source(models.Model):
     """One delivery of information: a version of an organisation's list, one witness report, ...
