@@ -207,7 +207,7 @@ def _commit(
     sealed_sha = inbox_file.name
     created_files: list[str] = []
     staged = opened.staging / "files"
-    (opened.staging / "manifest.json").write_bytes(_canonical(opened))
+    (opened.staging / "manifest.json").write_bytes(opened.manifest_bytes)
     (opened.staging / "manifest.sig").write_bytes(opened.signature)
     try:
         with transaction.atomic():
@@ -279,12 +279,6 @@ def _commit(
     return IngestOutcome(
         str(path), "ingested", m["report"].get("what", "")[:80], source.pk, len(m["attachments"])
     )
-
-
-def _canonical(opened: OpenedReport) -> bytes:
-    from roshan.bundle.manifest import canonical
-
-    return canonical(opened.manifest)
 
 
 def _date_fields(text: str | None) -> dict[str, object]:

@@ -92,33 +92,24 @@ def ensure_keys(home: Home) -> KeyInfo:
 
 def load_identities(home: Home) -> list[pyrage.x25519.Identity]:
     """Every archive identity, oldest first."""
-    try:
-        lines = home.identity.read_text().splitlines()
-    except FileNotFoundError:
-        raise KeyProblem(f"no archive identity at {home.identity} (run `roshan init`)") from None
-    out = []
-    for line in lines:
-        if line.startswith("AGE-SECRET-KEY-"):
-            try:
-                out.append(pyrage.x25519.Identity.from_str(line.strip()))
-            except pyrage.IdentityError:
-                raise KeyProblem(f"malformed identity in {home.identity}") from None
-    if not out:
-        raise KeyProblem(f"no identity found in {home.identity}")
-    return out
+    if not home.identity.exists():
+        raise KeyProblem(f"no archive identity at {home.identity} (run `roshan init`)")
+    return load_identity_file(home.identity)
 
 
 def load_identity_file(path: Path) -> list[pyrage.x25519.Identity]:
-    """Identities from any age identity file (``--identity``), e.g. on an offline machine."""
+    """Identities from any age identity file (the home's, or ``--identity`` on an offline machine)."""
     try:
         text = path.read_text()
     except OSError as exc:
         raise KeyProblem(f"cannot read identity file {path}: {exc.strerror}") from None
-    out = [
-        pyrage.x25519.Identity.from_str(line.strip())
-        for line in text.splitlines()
-        if line.startswith("AGE-SECRET-KEY-")
-    ]
+    out = []
+    for line in text.splitlines():
+        if line.startswith("AGE-SECRET-KEY-"):
+            try:
+                out.append(pyrage.x25519.Identity.from_str(line.strip()))
+            except pyrage.IdentityError:
+                raise KeyProblem(f"malformed identity in {path}") from None
     if not out:
         raise KeyProblem(f"no age identity in {path}")
     return out

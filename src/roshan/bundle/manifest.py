@@ -10,7 +10,7 @@ Its bytes are RFC 8785 canonical JSON, so the signature covers exactly one repre
 from __future__ import annotations
 
 import re
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict, cast
 
 import rfc8785
 
@@ -120,14 +120,20 @@ def canonical(manifest: Manifest) -> bytes:
     return bytes(rfc8785.dumps(manifest))  # type: ignore[arg-type]  # a TypedDict is a JSON object
 
 
-def check_manifest(data: Any) -> Manifest:
-    """Structural checks on a manifest read from a sealed file (after its signature verified)."""
+def check_format(data: Any) -> None:
+    """Is this a report manifest of a version we read? Checked before the signature, whose scheme a
+    later version could change."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidReport("manifest.json is not a Roshan report manifest")
     if data.get("version") != VERSION:
         raise UnsupportedVersion(
             f"report format version {data.get('version')!r}; this archive reads version {VERSION}"
         )
+
+
+def check_manifest(data: Any) -> Manifest:
+    """Structural checks on a manifest read from a sealed file (after its signature verified)."""
+    check_format(data)
     for key, kind in (
         ("report_id", str),
         ("sealed_at", str),
@@ -151,7 +157,7 @@ def check_manifest(data: Any) -> Manifest:
             raise InvalidReport(f"attachment {a['name']!r} has no valid size")
         if not isinstance(a.get("sha256"), str) or not re.fullmatch(r"[0-9a-f]{64}", a["sha256"]):
             raise InvalidReport(f"attachment {a['name']!r} has no valid SHA-256")
-    return data  # type: ignore[return-value]
+    return cast(Manifest, data)
 
 
 def safe_attachment_name(name: str, taken: set[str]) -> str:

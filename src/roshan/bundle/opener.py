@@ -31,9 +31,8 @@ from roshan.bundle.errors import (
     TamperedReport,
     UnexpectedMember,
     UnsafeMember,
-    UnsupportedVersion,
 )
-from roshan.bundle.manifest import FORMAT, MAX_MANIFEST_BYTES, VERSION, Manifest, canonical, check_manifest
+from roshan.bundle.manifest import MAX_MANIFEST_BYTES, Manifest, canonical, check_format, check_manifest
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
 CHUNK = 1 << 20
@@ -46,6 +45,7 @@ class OpenedReport:
     device_fingerprint: str
     staging: Path
     signature: bytes = b""
+    manifest_bytes: bytes = b""  # the exact signed bytes, for storing as evidence
     files: dict[str, Path] = field(default_factory=dict)
 
     def cleanup(self) -> None:
@@ -164,22 +164,22 @@ def _members(tar: tarfile.TarFile, staging: Path, extract: bool) -> OpenedReport
             data = json.loads(body)
         except (UnicodeDecodeError, ValueError):
             raise InvalidReport("manifest.json is not JSON") from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise InvalidReport("manifest.json is not a Roshan report manifest")
-        if data.get("version") != VERSION:
-            raise UnsupportedVersion(
-                f"report format version {data.get('version')!r}; this archive reads version {VERSION}"
-            )
+        check_format(data)
         public = data.get("device", {}).get("public_key", "") if isinstance(data.get("device"), dict) else ""
         if not isinstance(public, str) or not device.verify(public, body, sig):
             raise BadSignature(
                 "manifest.sig does not verify: the manifest was changed or signed by another key"
             )
-        if canonical(data) != body:  # type: ignore[arg-type]
+        if canonical(data) != body:
             raise InvalidReport("manifest.json is not in canonical form (RFC 8785)")
         manifest = check_manifest(data)
         opened = OpenedReport(
-            manifest, hashlib.sha256(body).hexdigest(), device.fingerprint(public), staging, sig
+            manifest,
+            hashlib.sha256(body).hexdigest(),
+            device.fingerprint(public),
+            staging,
+            sig,
+            manifest_bytes=body,
         )
         files_dir = staging / "files"
         files_dir.mkdir()
