@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -118,7 +117,3 @@ def iter_stored(home: Home) -> Iterator[str]:
     for p in sorted(home.evidence.glob("??/??/*")):
         if _HEX64.match(p.name):
             yield p.name
-
-
-def copy_out(home: Home, sha256: str, dest: Path) -> None:
-    shutil.copyfile(path_for(home, sha256), dest)

@@ -28,11 +28,12 @@ def file_hashes(root: Path) -> dict[str, str]:
     return out
 
 
-def write(root: Path, key: SigningKey, withdrawn: list[str]) -> bytes:
+def write(root: Path, key: SigningKey, withdrawn: list[str], files: dict[str, str] | None = None) -> bytes:
+    """Sign the manifest of ``root``; ``files`` are its hashes when the caller already has them."""
     body = json.dumps(
         {
             "format": "roshan-site/1",
-            "files": file_hashes(root),
+            "files": files if files is not None else file_hashes(root),
             "withdrawn": sorted(set(withdrawn)),
             "public_key": base64.b64encode(bytes(key.verify_key)).decode(),
         },

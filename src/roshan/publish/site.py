@@ -178,17 +178,14 @@ def build(data: SiteData, out: Path, key: SigningKey, langs: tuple[str, ...] = (
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        previous = _previous(out)
+        previous, previously_withdrawn = _previous(out)
         _render(data, staging, langs)
-        current = set(manifest.file_hashes(staging))
-        withdrawn = sorted(
-            (previous - current) | {f"{lang}/victims/{i}.html" for i in data.withdrawn for lang in langs}
-        )
-        old_withdrawn = _previous_withdrawn(out)
-        withdrawn = sorted((set(withdrawn) | old_withdrawn) - current)
-        manifest.write(staging, key, withdrawn)
-        size = sum(p.stat().st_size for p in staging.rglob("*") if p.is_file())
-        files = sum(1 for p in staging.rglob("*") if p.is_file())
+        hashes = manifest.file_hashes(staging)
+        explicit = {f"{lang}/victims/{i}.html" for i in data.withdrawn for lang in langs}
+        withdrawn = sorted(((previous - set(hashes)) | explicit | previously_withdrawn) - set(hashes))
+        manifest.write(staging, key, withdrawn, hashes)
+        built = [p for p in staging.rglob("*") if p.is_file()]
+        size, files = sum(p.stat().st_size for p in built), len(built)
         old = out.with_name(f".{out.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         if out.exists():
@@ -201,18 +198,13 @@ def build(data: SiteData, out: Path, key: SigningKey, langs: tuple[str, ...] = (
     return BuildResult(out, files, size, len(data.victims), withdrawn)
 
 
-def _previous(out: Path) -> set[str]:
+def _previous(out: Path) -> tuple[set[str], set[str]]:
+    """Files and withdrawn paths of the build already at ``out`` (empty when there is none)."""
     try:
-        return set(json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))["files"])
+        data = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
+        return set(data["files"]), set(data["withdrawn"])
     except (OSError, ValueError, KeyError):
-        return set()
-
-
-def _previous_withdrawn(out: Path) -> set[str]:
-    try:
-        return set(json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))["withdrawn"])
-    except (OSError, ValueError, KeyError):
-        return set()
+        return set(), set()
 
 
 def _assets(root: Path) -> None:

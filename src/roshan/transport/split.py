@@ -44,15 +44,6 @@ def symbol_size_for(fragment_bytes: int) -> int:
     return min(t, MAX_SYMBOL)
 
 
-def count_fragments(length: int, symbol_size: int, redundancy: float, block_size: int = DEFAULT_BLOCK) -> int:
-    block_size = max(min(block_size, symbol_size * MAX_SOURCE_SYMBOLS) // symbol_size, 1) * symbol_size
-    total = 0
-    for i in range(-(-length // block_size)):
-        k = -(-min(block_size, length - i * block_size) // symbol_size)
-        total += k + math.ceil(k * redundancy)
-    return total
-
-
 def split_file(
     path: Path,
     symbol_size: int,
