@@ -11,8 +11,8 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from roshan.archive.accountability import COUNTED, JURISDICTIONS
-from roshan.archive.models import Actor, Attribution, CustodyEvent, Designation, Position, SourceList
+from roshan.archive.accountability import COUNTED, JURISDICTIONS, confirmed_designations
+from roshan.archive.models import Actor, Attribution, CustodyEvent, Position, SourceList
 from roshan.errors import BadInput
 
 
@@ -69,7 +69,7 @@ def _render_html(actor: Actor) -> str:
             }
         )
     sanctions: dict[str, list[str]] = {j: [] for j in JURISDICTIONS}
-    for d in Designation.objects.filter(actor=actor, match="confirmed", removed_on__isnull=True):
+    for d in confirmed_designations([actor.pk])[actor.pk]:
         sanctions.setdefault(d.jurisdiction, []).append(
             f"{d.programme or d.list_name}" + (f" (since {d.listed_on.isoformat()})" if d.listed_on else "")
         )

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from roshan.archive import custody, store
+from roshan.archive.accountability import confirmed_designations
 from roshan.archive.home import Home
-from roshan.archive.models import Actor, Attribution, Designation, Incident, Person, Record, SourceList
+from roshan.archive.models import Actor, Attribution, Incident, Person, Record, SourceList
 from roshan.errors import RoshanError
 from roshan.publish.data import ActorPage, IncidentPage, SiteData, Totals, Victim
 
@@ -133,11 +134,10 @@ def gather(home: Home, *, user: str = "") -> SiteData:
         by_actor[a.actor_id].append(a)
         by_incident[a.incident_id].append(a)
     actors = []
+    designations = confirmed_designations(list(by_actor))
     for actor in Actor.objects.filter(pk__in=list(by_actor)).order_by("pk"):
         sanctions: dict[str, list[str]] = defaultdict(list)
-        for d in Designation.objects.filter(
-            actor=actor, match=Designation.Match.CONFIRMED, removed_on__isnull=True
-        ):
+        for d in designations[actor.pk]:
             sanctions[d.jurisdiction].append(d.programme or d.list_name)
         parent = actor.parent_id if actor.parent_id in by_actor else None
         actors.append(
