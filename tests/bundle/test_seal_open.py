@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import tarfile
 from pathlib import Path
@@ -131,9 +132,13 @@ def test_report_schema_messages(tmp_path: Path, archive_identity, device_key, re
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "new", [b"b" * 5000, b"a" * 4000, b"a" * 6000], ids=["same size", "shorter", "longer"]
+)
 def test_file_changed_while_sealing_leaves_nothing(
-    tmp_path: Path, archive_identity, device_key, monkeypatch
+    tmp_path: Path, archive_identity, device_key, monkeypatch, new: bytes
 ) -> None:  # type: ignore[no-untyped-def]
+    """Laid out at one size, read once: any change after the layout (content, size) is refused."""
     from roshan.bundle import sealer
 
     f = tmp_path / "a.bin"
@@ -142,7 +147,11 @@ def test_file_changed_while_sealing_leaves_nothing(
 
     def then_change(*args, **kw):  # type: ignore[no-untyped-def]
         result = real(*args, **kw)
-        f.write_bytes(b"b" * 5000)  # same size, other content: only the second hash can tell
+        with open(f, "r+b") as g:  # in place: same inode, a new change time
+            g.write(new)
+            g.truncate(len(new))
+        st = f.stat()  # file times are coarse (jiffies): move mtime on as a real edit a moment later would
+        os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
         return result
 
     monkeypatch.setattr(sealer, "build_manifest", then_change)

@@ -1,12 +1,14 @@
 """Opening a sealed report: decrypt, check every rule, and stage its files — or refuse.
 
-Order of checks (each failure is its own error, see ``errors.py``): age header → decryption with
-the given identities (age authenticates every 64 KiB chunk: a flipped bit or a cut file fails) →
+Order of checks (each failure is its own error, see ``errors.py``): age header → file key with
+the given identities → header MAC; then, while the payload streams (decrypted ahead in a thread,
+``agefile.PayloadReader``; age authenticates every 64 KiB chunk, so a flipped bit or a cut file
+fails wherever it is, and the rest is read after the tar's end so nothing goes unchecked) →
 first member ``manifest.json``, a plain file under 1 MiB → second member ``manifest.sig`` →
 format and version → signature over the canonical manifest bytes → manifest structure → each
 declared attachment, in order, a plain file with the declared name, size and SHA-256 → nothing
 more. Tar entries are also passed through tarfile's ``data`` filter; files are written under
-the staging folder by index, never by a name taken from the archive.
+the staging folder by index, never by a name taken from the archive. No plaintext tar is written.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import IO
 
 import pyrage
 
-from roshan.bundle import device
+from roshan.bundle import agefile, device
 from roshan.bundle.errors import (
     BadSignature,
     InvalidReport,
@@ -35,7 +37,7 @@ from roshan.bundle.errors import (
 from roshan.bundle.manifest import MAX_MANIFEST_BYTES, Manifest, canonical, check_format, check_manifest
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
-CHUNK = 1 << 20
+CHUNK = 1 << 16  # reads under malloc's mmap threshold: 1 MiB buffers page-fault afresh each time
 
 
 @dataclass
@@ -61,22 +63,19 @@ def is_sealed_report(path: Path) -> bool:
         return False
 
 
-def _decrypt(path: Path, identities: list[pyrage.x25519.Identity], plain: Path) -> None:
-    if not is_sealed_report(path):
-        raise NotASealedReport(f"{path.name} is not an age-encrypted file")
-    with open(path, "rb") as src, open(plain, "wb") as dst:
-        try:
-            pyrage.decrypt_io(src, dst, identities)
-        except pyrage.DecryptError as exc:
-            if "No matching keys" in str(exc):
-                raise NotASealedReport(
-                    f"{path.name} was not sealed to this archive's keys (or its header is damaged)"
-                ) from None
-            raise TamperedReport(f"{path.name} is damaged or truncated ({exc})") from None
-        except OSError as exc:
-            raise TamperedReport(
-                f"{path.name} was altered or cut short: age authentication failed ({exc})"
-            ) from None
+def _payload(
+    path: Path, f: agefile.Source, identities: list[pyrage.x25519.Identity]
+) -> agefile.PayloadReader:
+    try:
+        return agefile.PayloadReader(f, [agefile.identity_bytes(i) for i in identities])
+    except agefile.NotAge:
+        raise NotASealedReport(f"{path.name} is not an age-encrypted file") from None
+    except agefile.NoMatchingKey:
+        raise NotASealedReport(
+            f"{path.name} was not sealed to this archive's keys (or its header is damaged)"
+        ) from None
+    except agefile.AgeError as exc:
+        raise TamperedReport(f"{path.name} is damaged or truncated ({exc})") from None
 
 
 def _regular(m: tarfile.TarInfo, staging: Path) -> None:
@@ -126,19 +125,21 @@ def open_report(
 
 
 def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path, extract: bool) -> OpenedReport:
-    plain = staging / "plain.tar"
-    _decrypt(path, identities, plain)
-    try:
-        tar = tarfile.open(plain, mode="r:")
-    except tarfile.TarError as exc:
-        raise InvalidReport(f"{path.name} opens, but holds no tar archive ({exc})") from None
-    try:
-        opened = _members(tar, staging, extract)
-    except (tarfile.TarError, EOFError) as exc:
-        raise InvalidReport(f"{path.name} opens, but the tar inside is damaged ({exc})") from None
-    finally:
-        tar.close()
-    plain.unlink()
+    if not is_sealed_report(path):
+        raise NotASealedReport(f"{path.name} is not an age-encrypted file")
+    with open(path, "rb") as f, _payload(path, f, identities) as payload:
+        try:
+            try:
+                tar = tarfile.open(fileobj=payload, mode="r|", bufsize=CHUNK)
+            except tarfile.TarError as exc:
+                raise InvalidReport(f"{path.name} opens, but holds no tar archive ({exc})") from None
+            try:
+                opened = _members(tar, staging, extract)
+            except (tarfile.TarError, EOFError) as exc:
+                raise InvalidReport(f"{path.name} opens, but the tar inside is damaged ({exc})") from None
+            payload.drain()  # tar stops at its end blocks: every later chunk must authenticate too
+        except agefile.AgeError as exc:
+            raise TamperedReport(f"{path.name} was altered or cut short: {exc}") from None
     return opened
 
 

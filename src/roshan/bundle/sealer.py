@@ -1,16 +1,18 @@
 """Sealing: a witness's report and files into one age-encrypted, signed file.
 
-Constant memory, no plaintext on disk: each attachment is read twice, once to hash it (the
-manifest, which comes first, carries every hash) and once to stream it through age; the second
-pass is hashed again and sealing fails if a file changed in between. Stripped copies are produced
-on the fly both times (``strip.py``), so no stripped copy is ever written in the clear.
+Constant memory, no plaintext on disk, one read of each attachment. The manifest comes first in
+the tar and carries every attachment's SHA-256, but its length is known before any hash is (hex
+digests have a fixed length), so the whole tar is laid out first; each attachment is then read
+once, hashed while ``agefile.ChunkWriter`` encrypts its chunks in place, and the chunks holding
+the manifest and its signature are written last. Stripped copies (``strip.py``) are produced on
+the fly twice (once to measure, once to seal, hashed both times), never written in the clear.
+A file whose size, identity or change time moves while it is read is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -20,7 +22,7 @@ from typing import Any, BinaryIO
 
 import pyrage
 
-from roshan.bundle import media, strip, tarstream
+from roshan.bundle import agefile, media, strip, tarstream
 from roshan.bundle.device import DeviceKey
 from roshan.bundle.errors import BundleError, InvalidReport
 from roshan.bundle.manifest import (
@@ -59,8 +61,11 @@ def _content(att: Attachment, f: BinaryIO) -> Iterator[bytes]:
     return strip.stripped(att.media_type, f) if att.strip else _raw(f)
 
 
+UNKNOWN = "0" * 64  # a SHA-256 not read yet: same length as the real one
+
+
 def _measure(att: Attachment) -> tuple[int, str, str]:
-    """Size and SHA-256 of what will be sealed, and SHA-256 of the original file."""
+    """Size and SHA-256 of what will be sealed, and SHA-256 of the original file (stripped only)."""
     original = hashlib.sha256()
     sealed = hashlib.sha256()
     size = 0
@@ -74,10 +79,8 @@ def _measure(att: Attachment) -> tuple[int, str, str]:
             original.update(data)
             return data
 
-    if not att.strip:  # sealed bytes are the original bytes: one hash, in C
-        with open(att.path, "rb") as f:
-            digest = hashlib.file_digest(f, "sha256").hexdigest()
-        return att.path.stat().st_size, digest, digest
+    if not att.strip:  # sealed as it is: hashed while it is encrypted (``seal``)
+        return att.path.stat().st_size, UNKNOWN, UNKNOWN
     with open(att.path, "rb") as f:
         h = Hashing(f)
         try:
@@ -112,7 +115,7 @@ def _stamp(path: Path) -> tuple[int, int, int, int]:
 
 
 def build_manifest(
-    report: ReportInput, atts: list[Attachment], key: DeviceKey, progress: Callable[[int], None] | None = None
+    report: ReportInput, atts: list[Attachment], key: DeviceKey
 ) -> tuple[Manifest, list[tuple[Attachment, int, str, tuple[int, int, int, int]]]]:
     entries: list[AttachmentEntry] = []
     measured = []
@@ -128,8 +131,6 @@ def build_manifest(
             entry["original_sha256"] = original
         entries.append(entry)
         measured.append((att, size, sha, stamp))
-        if progress:
-            progress(size)
     manifest: Manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -142,6 +143,80 @@ def build_manifest(
     return manifest, measured
 
 
+class _Placer:
+    """Lays the tar stream after manifest.sig into the age writer's buffers, whole chunks at a time.
+
+    Bytes between the end of manifest.sig and the next chunk boundary are kept (under 64 KiB):
+    they share a chunk with the manifest, which is encrypted last, once every hash is known.
+    """
+
+    def __init__(self, writer: agefile.ChunkWriter, start: int, total: int) -> None:
+        self.writer = writer
+        self.pos = start
+        self.total = total
+        self.boundary = min(-(-start // agefile.CHUNK) * agefile.CHUNK, total)
+        self.tail = bytearray()
+        self.buf: bytearray | None = None
+        self.fill = 0
+        self.buf_at = self.boundary
+
+    def _room(self) -> memoryview:
+        if self.buf is None:
+            self.buf, self.fill = self.writer.buffer(), 0
+        return memoryview(self.buf)[self.fill :]
+
+    def _advance(self, n: int) -> None:
+        self.fill += n
+        self.pos += n
+        if self.buf is not None and self.fill == len(self.buf):
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buf is not None and self.fill:
+            self.writer.put(self.buf_at, self.buf, self.fill)
+            self.buf_at += self.fill
+        self.buf = None
+
+    def add(self, data: bytes | memoryview) -> None:
+        view = memoryview(data)
+        if self.pos < self.boundary:
+            n = min(len(view), self.boundary - self.pos)
+            self.tail += view[:n]
+            self.pos += n
+            view = view[n:]
+        while view:
+            room = self._room()
+            n = min(len(room), len(view))
+            room[:n] = view[:n]
+            view = view[n:]
+            self._advance(n)
+
+    def read_from(
+        self, f: agefile.Source, size: int, digest: Any, progress: Callable[[int], None] | None
+    ) -> int:
+        """Read up to ``size`` bytes of ``f`` straight into the writer's buffers, hashing them."""
+        left = size
+        while left:
+            if self.pos < self.boundary:  # the few bytes that share the manifest's chunk
+                data = f.read(min(left, self.boundary - self.pos))
+                if not data:
+                    break
+                digest.update(data)
+                self.add(data)
+                n = len(data)
+            else:
+                room = self._room()[:left]
+                n = f.readinto(room) or 0
+                if not n:
+                    break
+                digest.update(room[:n])
+                self._advance(n)
+            left -= n
+            if progress:
+                progress(n)
+        return size - left
+
+
 def seal(
     report: Any,
     attachments: list[Path],
@@ -151,56 +226,96 @@ def seal(
     *,
     strip_metadata: bool = False,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> tuple[Manifest, list[str]]:
-    """Write a sealed report to ``out`` (atomically). Returns the manifest and any warnings."""
+    """Write a sealed report to ``out`` (atomically). Returns the manifest and any warnings.
+
+    One read of each large attachment: it is hashed while its age chunks are encrypted and
+    written in place by worker threads; the chunks holding manifest.json and manifest.sig are
+    written last. Stripped copies (small images) are measured first and hashed again as sealed.
+    """
     report = validate_report(report)
     if not recipients:
         raise BundleError("no recipients: pass --to archive.pub")
+    keys = [agefile.recipient_bytes(r) for r in recipients]
     atts, warnings = prepare(attachments, strip_metadata)
-    manifest, measured = build_manifest(report, atts, key, progress)
-    body = canonical(manifest)
-    sig = key.sign(body)
-
-    def chunks() -> Iterator[bytes]:
-        total = 0
-        for part in tarstream.member("manifest.json", len(body), [body]):
-            total += len(part)
-            yield part
-        for part in tarstream.member("manifest.sig", len(sig), [sig]):
-            total += len(part)
-            yield part
-        for att, size, sha, stamp in measured:
-            # Stripped copies are small images: hash them again. Large originals are not read a
-            # third time: the file's identity, size and change times must be what they were when
-            # it was hashed (and the archive checks every hash on opening anyway).
-            digest = hashlib.sha256() if att.strip else None
-            with open(att.path, "rb") as f:
-                for part in tarstream.member(att.name, size, _tee(_content(att, f), digest, progress)):
-                    total += len(part)
-                    yield part
-            if (digest is not None and digest.hexdigest() != sha) or _stamp(att.path) != stamp:
-                raise BundleError(f"{att.path.name} changed while it was being sealed")
-        yield tarstream.end(total)
+    manifest, measured = build_manifest(report, atts, key)
+    body_size = len(canonical(manifest))  # hashes still to come are hex of the same length
+    prefix_size = len(_prefix(bytes(body_size), bytes(64)))
+    total = prefix_size
+    for att, size, _, _ in measured:
+        total += len(tarstream.header(att.name, size)) + size + len(tarstream.padding(size))
+    trailer = tarstream.end(total)
+    total += len(trailer)
 
     out = out.resolve()
     partial = out.with_name(f".{out.name}.partial")
     try:
-        with open(partial, "xb") as sink:
-            # age pulls 8 KiB at a time; a C buffer in front keeps Python out of the inner loop
-            reader = io.BufferedReader(tarstream.TarReader(chunks()), buffer_size=CHUNK)
-            pyrage.encrypt_io(reader, sink, recipients)
-            sink.flush()
-            os.fsync(sink.fileno())
-        os.replace(partial, out)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         raise BundleError(f"{partial} exists: another seal is writing there") from None
-    except BundleError:
+    except OSError as exc:
+        raise BundleError(f"cannot write {out}: {exc.strerror}") from None
+    writer: agefile.ChunkWriter | None = None
+    try:
+        writer = agefile.ChunkWriter(fd, keys, total, workers=workers)
+        placer = _Placer(writer, prefix_size, total)
+        for i, (att, size, sha, stamp) in enumerate(measured):
+            digest = hashlib.sha256()
+            placer.add(tarstream.header(att.name, size))
+            if att.strip:
+                n = 0
+                with open(att.path, "rb") as f:
+                    for part in _tee(_content(att, f), digest, progress):
+                        n += len(part)
+                        if n > size:
+                            break
+                        placer.add(part)
+            else:
+                with open(att.path, "rb", buffering=0) as raw:  # read into the writer's buffers
+                    n = placer.read_from(raw, size, digest, progress)
+                    n += len(raw.read(1))
+            if n != size or _stamp(att.path) != stamp or (att.strip and digest.hexdigest() != sha):
+                raise BundleError(f"{att.path.name} changed while it was being sealed")
+            placer.add(tarstream.padding(size))
+            manifest["attachments"][i]["sha256"] = digest.hexdigest()
+        placer.add(trailer)
+        placer.flush()
+        if placer.pos != total:
+            raise BundleError(f"the sealed stream is {placer.pos} bytes where {total} were laid out")
+        body = canonical(manifest)
+        if len(body) != body_size:
+            raise BundleError("the manifest changed length while it was being sealed")
+        head = _prefix(body, key.sign(body))
+        first = bytearray(head + placer.tail)
+        writer.put(0, first, len(first))
+        writer.close()
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(partial, out)
+    except BaseException as exc:
+        if writer is not None:
+            writer.abort()
+        if fd >= 0:
+            os.close(fd)
         partial.unlink(missing_ok=True)
+        if isinstance(exc, BundleError | KeyboardInterrupt):
+            raise
+        if isinstance(exc, ValueError | OSError):
+            raise BundleError(f"sealing failed: {exc}") from exc
         raise
-    except Exception as exc:
-        partial.unlink(missing_ok=True)
-        raise BundleError(f"sealing failed: {exc}") from exc
     return manifest, warnings
+
+
+def _prefix(body: bytes, sig: bytes) -> bytes:
+    """manifest.json and manifest.sig as tar members: the first bytes of the tar."""
+    return b"".join(
+        [
+            *tarstream.member("manifest.json", len(body), [body]),
+            *tarstream.member("manifest.sig", len(sig), [sig]),
+        ]
+    )
 
 
 def _tee(chunks: Iterator[bytes], digest: Any, progress: Callable[[int], None] | None) -> Iterator[bytes]:

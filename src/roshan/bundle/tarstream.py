@@ -1,12 +1,11 @@
 """A POSIX (pax) tar written as a stream of bytes, for sealing without a plaintext temp file.
 
-``TarReader`` is a read-only file object over an iterator of chunks, so ``pyrage.encrypt_io``
-can pull the tar through age encryption in constant memory.
+Every header's length is known from a member's name and size alone, so the sealer lays the
+whole tar out before reading any attachment (``header``, ``padding``, ``end``).
 """
 
 from __future__ import annotations
 
-import io
 import tarfile
 from collections.abc import Iterable, Iterator
 
@@ -14,13 +13,22 @@ BLOCK = 512
 RECORD = 20 * BLOCK
 
 
-def member(name: str, size: int, chunks: Iterable[bytes], mtime: int = 0) -> Iterator[bytes]:
-    """Header, content, padding of one regular-file member. Raises if the content's size differs."""
+def header(name: str, size: int, mtime: int = 0) -> bytes:
+    """The (pax) header block(s) of one regular-file member."""
     info = tarfile.TarInfo(name)
     info.size = size
     info.mode = 0o644
     info.mtime = mtime
-    yield info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+    return info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+
+
+def padding(size: int) -> bytes:
+    return b"\0" * (-size % BLOCK)
+
+
+def member(name: str, size: int, chunks: Iterable[bytes], mtime: int = 0) -> Iterator[bytes]:
+    """Header, content, padding of one regular-file member. Raises if the content's size differs."""
+    yield header(name, size, mtime)
     n = 0
     for chunk in chunks:
         n += len(chunk)
@@ -30,34 +38,10 @@ def member(name: str, size: int, chunks: Iterable[bytes], mtime: int = 0) -> Ite
     if n != size:
         raise ValueError(f"{name} changed size while being sealed ({n} of {size} bytes)")
     if size % BLOCK:
-        yield b"\0" * (BLOCK - size % BLOCK)
+        yield padding(size)
 
 
 def end(total: int) -> bytes:
     """Two zero blocks, then padding to a whole record, as tar(1) writes."""
     total += 2 * BLOCK
     return b"\0" * (2 * BLOCK + (-total % RECORD))
-
-
-class TarReader(io.RawIOBase):
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buf = memoryview(b"")
-        self._pos = 0
-        self.total = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
-        while self._pos >= len(self._buf):
-            try:
-                self._buf = memoryview(next(self._chunks))
-            except StopIteration:
-                return 0
-            self._pos = 0
-        n = min(len(b), len(self._buf) - self._pos)
-        b[:n] = self._buf[self._pos : self._pos + n]  # a view: no copy of the rest of the chunk
-        self._pos += n
-        self.total += n
-        return n

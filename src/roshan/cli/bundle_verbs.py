@@ -169,7 +169,7 @@ def register(app: typer.Typer, keys_app: typer.Typer) -> None:
                 )
             key = DeviceKey.load(key_file, read_passphrase(passphrase_file))
         target = output or Path(default_name())
-        total = sum(p.stat().st_size for p in attach or [] if p.is_file()) * 2
+        total = sum(p.stat().st_size for p in attach or [] if p.is_file())
         with progress("Sealing", total or None, quiet=json_out) as advance:
             manifest, warnings = seal(
                 report,
