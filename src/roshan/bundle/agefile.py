@@ -372,13 +372,16 @@ def unwrap(stanzas: list[tuple[list[bytes], bytes]], identities: list[bytes]) ->
 class PayloadReader(io.RawIOBase):
     """The plaintext of an age file, decrypted ahead in a background thread (bounded queue).
 
+    Seekable forwards only (skipping reads), so tarfile can read a tar from it in order and a
+    member's data can be read straight into the caller's buffer with ``readinto``.
+
     Raises ``AgeError`` from ``read`` at the first chunk that does not authenticate, at a file
     cut short, or at bytes after the final chunk. Read to the end to have every chunk checked.
     """
 
     _DONE = object()
 
-    def __init__(self, f: Source, identities: list[bytes], *, ahead: int = 64) -> None:
+    def __init__(self, f: Source, identities: list[bytes], *, ahead: int = 4) -> None:
         head, stanzas, mac = read_header(f)
         file_key = unwrap(stanzas, identities)
         if not hmac.compare_digest(hmac.digest(_hkdf(file_key, b"", b"header"), head, "sha256"), mac):
@@ -392,6 +395,7 @@ class PayloadReader(io.RawIOBase):
         self._stop = threading.Event()
         self._buf = memoryview(b"")
         self._eof = False
+        self._pos = 0
         self._thread = threading.Thread(target=self._run, name="age-open", daemon=True)
         self._thread.start()
 
@@ -426,8 +430,7 @@ class PayloadReader(io.RawIOBase):
                     raise AgeError("age payload ends with an empty chunk")
                 size += clen - TAG
                 index += 1
-            for start in range(0, size, CHUNK):  # small pieces: readers copy them into small buffers
-                yield out[start : min(start + CHUNK, size)]
+            yield out[:size]
             if eof:
                 return
             view[:SEALED_CHUNK] = view[per * SEALED_CHUNK :]  # the chunk read ahead
@@ -466,7 +469,25 @@ class PayloadReader(io.RawIOBase):
         n = min(len(b), len(self._buf))
         b[:n] = self._buf[:n]
         self._buf = self._buf[n:]
+        self._pos += n
         return n
+
+    def seekable(self) -> bool:
+        return True  # forwards only: enough for tarfile, which reads a tar in order
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, pos: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_CUR:
+            pos += self._pos
+        elif whence != io.SEEK_SET:
+            raise io.UnsupportedOperation("the payload streams: no seeking from its end")
+        if pos < self._pos:
+            raise io.UnsupportedOperation("the payload streams: no seeking back")
+        while self._pos < pos and self.read(min(BATCH, pos - self._pos)):
+            pass
+        return self._pos
 
     def drain(self) -> None:
         """Read (and so authenticate) whatever is left."""

@@ -20,7 +20,6 @@ import shutil
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import pyrage
 
@@ -37,7 +36,6 @@ from roshan.bundle.errors import (
 from roshan.bundle.manifest import MAX_MANIFEST_BYTES, Manifest, canonical, check_format, check_manifest
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
-CHUNK = 1 << 16  # reads under malloc's mmap threshold: 1 MiB buffers page-fault afresh each time
 
 
 @dataclass
@@ -130,11 +128,11 @@ def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path, e
     with open(path, "rb") as f, _payload(path, f, identities) as payload:
         try:
             try:
-                tar = tarfile.open(fileobj=payload, mode="r|", bufsize=CHUNK)
+                tar = tarfile.open(fileobj=payload, mode="r:")
             except tarfile.TarError as exc:
                 raise InvalidReport(f"{path.name} opens, but holds no tar archive ({exc})") from None
             try:
-                opened = _members(tar, staging, extract)
+                opened = _members(tar, payload, staging, extract)
             except (tarfile.TarError, EOFError) as exc:
                 raise InvalidReport(f"{path.name} opens, but the tar inside is damaged ({exc})") from None
             payload.drain()  # tar stops at its end blocks: every later chunk must authenticate too
@@ -143,7 +141,9 @@ def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path, e
     return opened
 
 
-def _members(tar: tarfile.TarFile, staging: Path, extract: bool) -> OpenedReport:
+def _members(
+    tar: tarfile.TarFile, payload: agefile.PayloadReader, staging: Path, extract: bool
+) -> OpenedReport:
     with tar:
         first = tar.next()
         if first is None or first.name != "manifest.json":
@@ -194,9 +194,7 @@ def _members(tar: tarfile.TarFile, staging: Path, extract: bool) -> OpenedReport
             if m.size != entry["size"]:
                 raise _mismatch(entry["name"], "size")
             dest = files_dir / f"{i:04d}"
-            src = tar.extractfile(m)
-            assert src is not None  # noqa: S101
-            if _copy_hashing(src, dest if extract else None) != entry["sha256"]:
+            if _copy_hashing(payload, m, dest if extract else None) != entry["sha256"]:
                 raise _mismatch(entry["name"], "SHA-256")
             if extract:
                 opened.files[entry["name"]] = dest
@@ -212,11 +210,19 @@ def _mismatch(name: str, what: str) -> Exception:
     return HashMismatch(f"attachment {name!r} does not match the {what} in the manifest")
 
 
-def _copy_hashing(src: IO[bytes], dest: Path | None) -> str:
+def _copy_hashing(payload: agefile.PayloadReader, m: tarfile.TarInfo, dest: Path | None) -> str:
+    """SHA-256 of a member's data, read from where tarfile found it straight into one buffer."""
+    payload.seek(m.offset_data)
     h = hashlib.sha256()
+    buf = memoryview(bytearray(agefile.BATCH))
+    left = m.size
     with open(dest or os.devnull, "wb") as out:
-        while chunk := src.read(CHUNK):
-            h.update(chunk)
+        while left:
+            n = payload.readinto(buf[: min(left, len(buf))])
+            if not n:
+                raise EOFError(f"the tar ends inside {m.name!r}")
+            h.update(buf[:n])
             if dest is not None:
-                out.write(chunk)
+                out.write(buf[:n])
+            left -= n
     return h.hexdigest()
