@@ -273,10 +273,13 @@ class ChunkWriter:
                 size += m + TAG
                 index += 1
             view = dst[:size]
-            at = self._base + (offset // CHUNK) * SEALED_CHUNK
+            start = at = self._base + (offset // CHUNK) * SEALED_CHUNK
             while view:
                 k = os.pwrite(self._fd, view, at)
                 view, at = view[k:], at + k
+            # start writing these pages to disk now (it does not wait): the fsync at the end then
+            # has little left to do, and a large seal does not fill the page cache with dirty pages
+            os.posix_fadvise(self._fd, start, size, os.POSIX_FADV_DONTNEED)
         finally:
             self._free.put(buf)
 
