@@ -45,6 +45,14 @@ def test_versions_history_and_nothing_forbidden(tmp_path: Path) -> None:
     assert (second.added, second.removed) == (1, 1)
     gone = Designation.objects.get(list_identifier="10278")
     assert gone.removed_on is not None and [h["action"] for h in gone.history] == ["added", "removed"]
+    # a confirmed designation the list later dropped: shown nowhere as current, exported as ended
+    actor = Actor.objects.create(kind="person", name_latin="SIMULATED official", review_status="published")
+    Designation.objects.filter(pk=gone.pk).update(actor=actor, match="confirmed")
+    assert acc.confirmed_designations([actor.pk]) == {}
+    acc.export_ftm(tmp_path / "actors.ftm.json")
+    entities = [json.loads(line) for line in (tmp_path / "actors.ftm.json").read_text().splitlines()]
+    (sanction,) = [e for e in entities if e["schema"] == "Sanction"]
+    assert sanction["properties"]["endDate"] == [gone.removed_on.isoformat()]
     dump = _dump()
     assert not [f for f in FORBIDDEN if f in dump]
 

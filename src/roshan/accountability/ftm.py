@@ -29,7 +29,7 @@ class ActorData:
     description: str = ""
     parent: str | None = None
     positions: list[dict[str, str]] = field(default_factory=list)  # {title, start, end}
-    sanctions: list[dict[str, str]] = field(default_factory=list)  # {authority, program, startDate}
+    sanctions: list[dict[str, str]] = field(default_factory=list)  # {authority, program, startDate, endDate}
 
 
 def _is_persian(text: str) -> bool:
@@ -61,7 +61,9 @@ def to_entities(actors: Iterable[ActorData]) -> Iterator[dict[str, Any]]:
             yield {"id": f"roshan-occupancy-{a.id}-{k}", "schema": "Occupancy", "properties": occ}
         for k, s in enumerate(a.sanctions):
             props = {"entity": [f"roshan-actor-{a.id}"]}
-            props.update({key: [s[key]] for key in ("authority", "program", "startDate") if s.get(key)})
+            props.update(
+                {key: [s[key]] for key in ("authority", "program", "startDate", "endDate") if s.get(key)}
+            )
             yield {"id": f"roshan-sanction-{a.id}-{k}", "schema": "Sanction", "properties": props}
 
 

@@ -250,13 +250,14 @@ def export_ftm(path: Path) -> int:
             }
             for p in Position.objects.filter(actor=a)
         ]
-        sanctions = [
+        sanctions = [  # lifted ones too, ended on the day the list dropped them: that is history
             {
                 "authority": d.jurisdiction,
                 "program": d.programme or d.list_name,
                 "startDate": d.listed_on.isoformat() if d.listed_on else "",
+                "endDate": d.removed_on.isoformat() if d.removed_on else "",
             }
-            for d in Designation.objects.filter(actor=a, match="confirmed")
+            for d in Designation.objects.filter(actor=a, match="confirmed").order_by("pk")
         ]
         actors.append(
             ActorData(
