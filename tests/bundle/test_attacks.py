@@ -131,6 +131,7 @@ def _member(name: str, kind: bytes = tarfile.REGTYPE, link: str = "") -> tarfile
         (_member("hard", tarfile.LNKTYPE, "manifest.json"), None),
         (_member("dev", tarfile.CHRTYPE), None),
         (_member("fifo", tarfile.FIFOTYPE), None),
+        (_member("ok.txt", tarfile.GNUTYPE_SPARSE), b"sparse"),
     ],
 )
 def test_unsafe_members(tmp_path: Path, archive_identity, device_key, info, payload) -> None:  # type: ignore[no-untyped-def]

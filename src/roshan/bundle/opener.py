@@ -14,6 +14,7 @@ the staging folder by index, never by a name taken from the archive. No plaintex
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -79,6 +80,8 @@ def _payload(
 def _regular(m: tarfile.TarInfo, staging: Path) -> None:
     if not m.isreg():
         raise UnsafeMember(f"tar entry {m.name!r} is not a plain file ({_kind(m)})")
+    if m.issparse():  # Roshan never writes one; its block map would steer reads back and forth
+        raise UnsafeMember(f"tar entry {m.name!r} is a sparse file")
     if m.name.startswith("/") or "/" in m.name or "\\" in m.name or m.name in ("", ".", ".."):
         raise UnsafeMember(f"tar entry {m.name!r} is not a plain file name")
     try:
@@ -133,7 +136,7 @@ def _open(path: Path, identities: list[pyrage.x25519.Identity], staging: Path, e
                 raise InvalidReport(f"{path.name} opens, but holds no tar archive ({exc})") from None
             try:
                 opened = _members(tar, payload, staging, extract)
-            except (tarfile.TarError, EOFError) as exc:
+            except (tarfile.TarError, EOFError, io.UnsupportedOperation) as exc:
                 raise InvalidReport(f"{path.name} opens, but the tar inside is damaged ({exc})") from None
             payload.drain()  # tar stops at its end blocks: every later chunk must authenticate too
         except agefile.AgeError as exc:
