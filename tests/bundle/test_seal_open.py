@@ -171,3 +171,23 @@ def test_tar_member_order_is_fixed(tmp_path: Path, archive_identity, device_key)
     with tarfile.open(fileobj=io.BytesIO(plain)) as tar:
         assert tar.getnames() == ["manifest.json", "manifest.sig"]
     assert len(plain) % 10240 == 0
+
+
+def test_report_too_large_for_the_manifest_is_refused_when_sealing(
+    tmp_path: Path, archive_identity, device_key
+) -> None:  # type: ignore[no-untyped-def]
+    """The archive refuses manifests over 1 MiB; the witness hears it before sending, not after."""
+    from roshan.bundle.manifest import MAX_MANIFEST_BYTES
+
+    with pytest.raises(InvalidReport, match="attach long texts as files"):
+        seal(
+            {"testimony": "ش" * MAX_MANIFEST_BYTES},
+            [],
+            [archive_identity.to_public()],
+            device_key,
+            tmp_path / "x.bin",
+        )
+    assert list(tmp_path.iterdir()) == []
+    out = tmp_path / "ok.bin"
+    seal({"testimony": "ش" * (MAX_MANIFEST_BYTES // 4)}, [], [archive_identity.to_public()], device_key, out)
+    assert open_report(out, [archive_identity], tmp_path / "staging").manifest["report"]["testimony"]

@@ -27,6 +27,7 @@ from roshan.bundle.device import DeviceKey
 from roshan.bundle.errors import BundleError, InvalidReport
 from roshan.bundle.manifest import (
     FORMAT,
+    MAX_MANIFEST_BYTES,
     VERSION,
     AttachmentEntry,
     Manifest,
@@ -241,6 +242,11 @@ def seal(
     atts, warnings = prepare(attachments, strip_metadata)
     manifest, measured = build_manifest(report, atts, key)
     body_size = len(canonical(manifest))  # hashes still to come are hex of the same length
+    if body_size > MAX_MANIFEST_BYTES:  # the archive would refuse it: say so now, on the device
+        raise InvalidReport(
+            f"the report is {body_size:,} bytes once written; at most {MAX_MANIFEST_BYTES:,} fit in the manifest "
+            "(attach long texts as files instead)"
+        )
     prefix_size = len(_prefix(bytes(body_size), bytes(64)))
     total = prefix_size
     for att, size, _, _ in measured:
