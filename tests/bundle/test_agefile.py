@@ -11,11 +11,21 @@ from pathlib import Path
 import pyrage
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roshan.bundle import agefile
-from roshan.bundle.agefile import CHUNK, AgeError, ChunkWriter, NoMatchingKey, NotAge, PayloadReader
+from roshan.bundle.agefile import (
+    CHUNK,
+    AgeError,
+    ChunkWriter,
+    NoMatchingKey,
+    NotAge,
+    PayloadReader,
+    header,
+    payload,
+)
 from tests.helpers import need_tool
 
 IDENT = pyrage.x25519.Identity.generate()
@@ -91,8 +101,10 @@ def test_chunk_writer_is_age_in_any_order(tmp_path: Path, size: int, seed: int) 
     path = tmp_path / f"{seed}.age"
     _write(path, plain, [agefile.recipient_bytes(IDENT.to_public())], random.Random(seed))
     data = path.read_bytes()
-    assert len(data) == agefile.encrypted_size(
-        len(data) - agefile.NONCE - size - agefile.chunk_count(size) * 16, size
+    header_size = data.index(b"\n", data.index(b"\n--- ") + 1) + 1
+    chunks = agefile.chunk_count(size)
+    assert len(data) == header_size + agefile.NONCE + size + chunks * agefile.TAG, (
+        "every chunk, each tagged once"
     )
     assert pyrage.decrypt(data, [IDENT]) == plain
     assert _read(data) == plain
@@ -186,19 +198,14 @@ def test_damaged_headers_are_named(edit, message: str) -> None:  # type: ignore[
 def test_unknown_stanzas_are_ignored() -> None:
     """age requires identities to skip stanzas they do not recognise (plugins, grease)."""
     plain = b"ignored stanza"
-    head, file_key = agefile.header([agefile.recipient_bytes(IDENT.to_public())])
+    head, file_key = header.write([agefile.recipient_bytes(IDENT.to_public())])
     lines = head.split(b"\n")
     grease = [b"-> example.org/other arg1 arg2", b"A" * 64, b"QUJD"]
     body = b"\n".join([lines[0], *grease, *lines[1:-2]]) + b"\n---"
-    import hmac
-
-    mac = hmac.digest(agefile._hkdf(file_key, b"", b"header"), body, "sha256")
     nonce = os.urandom(16)
-    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-
-    chunk = ChaCha20Poly1305(agefile._hkdf(file_key, nonce, b"payload")).encrypt(
-        agefile._nonce(0, True), plain, None
+    chunk = ChaCha20Poly1305(header.hkdf(file_key, nonce, b"payload")).encrypt(
+        payload.chunk_nonce(0, True), plain, None
     )
-    data = body + b" " + agefile._b64(mac) + b"\n" + nonce + chunk
+    data = body + b" " + header.b64(header.header_mac(file_key, body)) + b"\n" + nonce + chunk
     assert _read(data) == plain
     assert pyrage.decrypt(data, [IDENT]) == plain

@@ -53,15 +53,6 @@ def default_name() -> str:
     return f"{secrets.token_hex(4)}.bin"
 
 
-def _raw(f: BinaryIO) -> Iterator[bytes]:
-    while chunk := f.read(CHUNK):
-        yield chunk
-
-
-def _content(att: Attachment, f: BinaryIO) -> Iterator[bytes]:
-    return strip.stripped(att.media_type, f) if att.strip else _raw(f)
-
-
 UNKNOWN = "0" * 64  # a SHA-256 not read yet: same length as the real one
 
 
@@ -85,7 +76,7 @@ def _measure(att: Attachment) -> tuple[int, str, str]:
     with open(att.path, "rb") as f:
         h = Hashing(f)
         try:
-            for chunk in _content(att, h):  # type: ignore[arg-type]
+            for chunk in strip.stripped(att.media_type, h):  # type: ignore[arg-type]
                 sealed.update(chunk)
                 size += len(chunk)
         except strip.StripError as exc:
@@ -154,7 +145,6 @@ class _Placer:
     def __init__(self, writer: agefile.ChunkWriter, start: int, total: int) -> None:
         self.writer = writer
         self.pos = start
-        self.total = total
         self.boundary = min(-(-start // agefile.CHUNK) * agefile.CHUNK, total)
         self.tail = bytearray()
         self.buf: bytearray | None = None
@@ -227,12 +217,11 @@ def seal(
     *,
     strip_metadata: bool = False,
     progress: Callable[[int], None] | None = None,
-    workers: int = 1,
 ) -> tuple[Manifest, list[str]]:
     """Write a sealed report to ``out`` (atomically). Returns the manifest and any warnings.
 
     One read of each large attachment: it is hashed while its age chunks are encrypted and
-    written in place by worker threads; the chunks holding manifest.json and manifest.sig are
+    written in place by a worker thread; the chunks holding manifest.json and manifest.sig are
     written last. Stripped copies (small images) are measured first and hashed again as sealed.
     """
     report = validate_report(report)
@@ -264,7 +253,7 @@ def seal(
         raise BundleError(f"cannot write {out}: {exc.strerror}") from None
     writer: agefile.ChunkWriter | None = None
     try:
-        writer = agefile.ChunkWriter(fd, keys, total, workers=workers)
+        writer = agefile.ChunkWriter(fd, keys, total)
         placer = _Placer(writer, prefix_size, total)
         for i, (att, size, sha, stamp) in enumerate(measured):
             digest = hashlib.sha256()
@@ -272,7 +261,7 @@ def seal(
             if att.strip:
                 n = 0
                 with open(att.path, "rb") as f:
-                    for part in _tee(_content(att, f), digest, progress):
+                    for part in _tee(strip.stripped(att.media_type, f), digest, progress):
                         n += len(part)
                         if n > size:
                             break
@@ -317,17 +306,14 @@ def seal(
 def _prefix(body: bytes, sig: bytes) -> bytes:
     """manifest.json and manifest.sig as tar members: the first bytes of the tar."""
     return b"".join(
-        [
-            *tarstream.member("manifest.json", len(body), [body]),
-            *tarstream.member("manifest.sig", len(sig), [sig]),
-        ]
+        tarstream.header(name, len(data)) + data + tarstream.padding(len(data))
+        for name, data in (("manifest.json", body), ("manifest.sig", sig))
     )
 
 
 def _tee(chunks: Iterator[bytes], digest: Any, progress: Callable[[int], None] | None) -> Iterator[bytes]:
     for c in chunks:
-        if digest is not None:
-            digest.update(c)
+        digest.update(c)
         if progress:
             progress(len(c))
         yield c

@@ -7,7 +7,6 @@ whole tar out before reading any attachment (``header``, ``padding``, ``end``).
 from __future__ import annotations
 
 import tarfile
-from collections.abc import Iterable, Iterator
 
 BLOCK = 512
 RECORD = 20 * BLOCK
@@ -24,21 +23,6 @@ def header(name: str, size: int, mtime: int = 0) -> bytes:
 
 def padding(size: int) -> bytes:
     return b"\0" * (-size % BLOCK)
-
-
-def member(name: str, size: int, chunks: Iterable[bytes], mtime: int = 0) -> Iterator[bytes]:
-    """Header, content, padding of one regular-file member. Raises if the content's size differs."""
-    yield header(name, size, mtime)
-    n = 0
-    for chunk in chunks:
-        n += len(chunk)
-        if n > size:
-            raise ValueError(f"{name} grew while being sealed")
-        yield chunk
-    if n != size:
-        raise ValueError(f"{name} changed size while being sealed ({n} of {size} bytes)")
-    if size % BLOCK:
-        yield padding(size)
 
 
 def end(total: int) -> bytes:
