@@ -57,14 +57,13 @@ def walk(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
 
 
 def _to_inbox(home: Home, path: Path) -> Path:
-    digest = store.hash_file(path)
+    """Copy what arrived into ``inbox/<sha256>``, reading it once (it may sit on a slow USB stick)."""
+    with open(path, "rb") as src:
+        tmp, digest, _ = store.copy_hashing(src, home.inbox, ".incoming-")
     dest = home.inbox / digest
-    if not dest.exists():
-        fd, tmp = tempfile.mkstemp(dir=home.inbox, prefix=".incoming-")
-        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
-            shutil.copyfileobj(src, out, 1 << 20)
-            out.flush()
-            os.fsync(out.fileno())
+    if dest.exists():
+        tmp.unlink()
+    else:
         os.replace(tmp, dest)
     return dest
 

@@ -125,9 +125,8 @@ def gather(home: Home, *, user: str = "") -> SiteData:
         .prefetch_related("sources__source_list")
         .order_by("pk")
     )
-    attributions = [
-        a for a in attributions if a.sources.exists()
-    ]  # nothing about an actor without a cited source
+    # nothing about an actor without a cited source (``all()`` reads the prefetched sources; exists() would query)
+    attributions = [a for a in attributions if a.sources.all()]
     by_actor: dict[int, list[Attribution]] = defaultdict(list)
     by_incident: dict[int, list[Attribution]] = defaultdict(list)
     for a in attributions:

@@ -47,12 +47,15 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def add_stream(home: Home, stream: BinaryIO) -> Stored:
-    """Copy a stream into the store, hashing as it goes; constant memory."""
-    home.tmp.mkdir(parents=True, exist_ok=True)
+def copy_hashing(stream: BinaryIO, folder: Path, prefix: str) -> tuple[Path, str, int]:
+    """Copy a stream into a new temp file in ``folder`` while hashing it, fsynced: (temp, sha256, size).
+
+    The caller renames the temp file into place (same file system, so atomically) or removes it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    fd, tmp_name = tempfile.mkstemp(dir=home.tmp, prefix="evidence-")
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=prefix)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -62,7 +65,17 @@ def add_stream(home: Home, stream: BinaryIO) -> Stored:
                 size += len(chunk)
             out.flush()
             os.fsync(out.fileno())
-        sha = digest.hexdigest()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp, digest.hexdigest(), size
+
+
+def add_stream(home: Home, stream: BinaryIO) -> Stored:
+    """Copy a stream into the store, hashing as it goes; constant memory."""
+    tmp: Path | None = None
+    try:
+        tmp, sha, size = copy_hashing(stream, home.tmp, "evidence-")
         final = path_for(home, sha)
         if final.exists():
             tmp.unlink()
@@ -73,10 +86,12 @@ def add_stream(home: Home, stream: BinaryIO) -> Stored:
         _fsync_dir(final.parent)
         return Stored(sha, size, created=True)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise StoreError(f"could not store file: {exc}") from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
 
 
