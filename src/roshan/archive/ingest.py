@@ -16,6 +16,7 @@ it added are removed again if it fails, so a crash leaves nothing but the inbox 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import tempfile
@@ -234,16 +235,29 @@ def _commit(
                 },
             )
             evidence = []
+            # every staged file was hashed as the opener wrote it and checked against the manifest
             parts = [
-                (opened.staging / "manifest.json", "manifest.json", "application/json", {}),
-                (opened.staging / "manifest.sig", "manifest.sig", "application/octet-stream", {}),
+                (
+                    opened.staging / "manifest.json",
+                    opened.manifest_sha256,
+                    "manifest.json",
+                    "application/json",
+                    {},
+                ),
+                (
+                    opened.staging / "manifest.sig",
+                    hashlib.sha256(opened.signature).hexdigest(),
+                    "manifest.sig",
+                    "application/octet-stream",
+                    {},
+                ),
             ]
             parts += [
-                (staged / f"{i:04d}", a["name"], a["media_type"], a.get("capture", {}))
+                (staged / f"{i:04d}", a["sha256"], a["name"], a["media_type"], a.get("capture", {}))
                 for i, a in enumerate(m["attachments"])
             ]
-            for file, name, kind, capture in parts:
-                stored = store.add_file(home, file)
+            for file, sha, name, kind, capture in parts:
+                stored = store.adopt(home, file, sha)
                 if stored.created:
                     created_files.append(stored.sha256)
                 ev, made = Evidence.objects.get_or_create(

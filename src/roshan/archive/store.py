@@ -95,6 +95,29 @@ def add_stream(home: Home, stream: BinaryIO) -> Stored:
         raise
 
 
+def adopt(home: Home, path: Path, sha256: str) -> Stored:
+    """Move a file already inside the home into the store under a SHA-256 computed as it was written.
+
+    For files the opener staged after checking each against its manifest: copying them again
+    would read and write every attachment a second time. Idempotent like ``add_stream``.
+    """
+    final = path_for(home, sha256)
+    try:
+        size = path.stat().st_size
+        if final.exists():
+            path.unlink()
+            return Stored(sha256, size, created=False)
+        with open(path, "rb") as f:
+            os.fsync(f.fileno())
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, 0o444)
+        os.replace(path, final)
+        _fsync_dir(final.parent)
+    except OSError as exc:
+        raise StoreError(f"could not store file: {exc}") from exc
+    return Stored(sha256, size, created=True)
+
+
 def add_file(home: Home, path: Path) -> Stored:
     try:
         with open(path, "rb") as f:
