@@ -7,10 +7,9 @@
     ├── HomeError                    the archive home is missing, locked or inconsistent
     │   └── DatabaseLocked           another process holds the write lock for too long
     ├── KeyProblem                   a key file is missing, malformed or would be overwritten
-    ├── StoreError                   the evidence store refused a file
-    │   ├── PathOutsideStore         a path that would escape the store
-    │   └── AlteredEvidence          a stored file no longer matches its SHA-256
-    └── BrokenCustodyChain           an entry of the custody log does not follow its predecessor
+    └── StoreError                   the evidence store refused a file
+        ├── PathOutsideStore         a path that would escape the store
+        └── AlteredEvidence          a stored file no longer matches its SHA-256
 
 Subpackages define their own subclasses (``roshan.bundle.errors``) under the same root. Third-party
 exceptions are translated at the boundary, so callers never catch another library's error.
@@ -63,7 +62,3 @@ class PathOutsideStore(StoreError):
 
 class AlteredEvidence(StoreError):
     """A stored file's content no longer matches the SHA-256 it is stored under."""
-
-
-class BrokenCustodyChain(RoshanError):
-    """An entry of the custody log does not follow from its predecessor."""

@@ -70,9 +70,6 @@ class CaptureTable:
                 counts[pattern] = counts.get(pattern, 0) + count
         return cls.from_counts(names, counts)
 
-    def list_sizes(self) -> dict[str, int]:
-        return {n: int(self.counts[self.patterns[:, j] == 1].sum()) for j, n in enumerate(self.lists)}
-
     def overlaps(self) -> bool:
         """Does every list share someone with some other list? Without overlap there is nothing to estimate from."""
         multi = self.patterns.sum(axis=1) > 1

@@ -36,12 +36,6 @@ class ReportedDate:
     precision: Precision
     calendar: CalendarName
 
-    def iso(self) -> str:
-        """ISO 8601 cut to the precision: ``2022``, ``2022-09`` or ``2022-09-21`` (Gregorian only)."""
-        if self.calendar == "jalali" and self.precision != "day":
-            return self.date.isoformat()
-        return self.date.isoformat()[: {"day": 10, "month": 7, "year": 4}[self.precision]]
-
     def jalali(self) -> str:
         """The Solar Hijri form at the reported precision, ``1401/06/30``."""
         j = jdatetime.date.fromgregorian(date=self.date)
