@@ -25,6 +25,7 @@ from nacl.signing import SigningKey, VerifyKey
 
 from roshan.archive.home import Home
 from roshan.errors import KeyProblem
+from roshan.files import create_new
 
 
 def fingerprint(public: str) -> str:
@@ -35,15 +36,10 @@ def fingerprint(public: str) -> str:
 
 def _write_new(path: Path, text: str, mode: int) -> None:
     """Create ``path`` with ``mode``; refuse to overwrite."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        create_new(path, text.encode(), mode)
     except FileExistsError:
         raise KeyProblem(f"refusing to overwrite existing key file {path}") from None
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
 
 
 def _replace(path: Path, text: str, mode: int) -> None:

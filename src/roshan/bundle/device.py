@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pyrage
 from nacl.signing import SigningKey, VerifyKey
 
 from roshan.bundle.errors import DeviceKeyError
+from roshan.files import create_new
 
 _MAGIC = "roshan-device-key/1"
 
@@ -56,13 +56,10 @@ class DeviceKey:
         """Write the key encrypted under ``passphrase``; refuses to overwrite an existing file."""
         plain = f"{_MAGIC}\n{base64.b64encode(bytes(self.signing)).decode()}\n".encode()
         data = pyrage.passphrase.encrypt(plain, passphrase)
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            create_new(path, data, 0o600)
         except FileExistsError:
             raise DeviceKeyError(f"refusing to overwrite existing device key {path}") from None
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
 
     @classmethod
     def load(cls, path: Path, passphrase: str) -> DeviceKey:

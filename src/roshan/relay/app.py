@@ -31,6 +31,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from roshan.files import create_new
+
 _ID = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -47,14 +49,11 @@ class RelaySettings:
 def ensure_token(data: Path) -> str:
     """The archive's bearer token: created on first start as ``DIR/archive-token`` (0600)."""
     path = data / "archive-token"
-    data.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        create_new(path, f"{token}\n".encode(), 0o600)
     except FileExistsError:
         return path.read_text().strip()
-    token = secrets.token_urlsafe(32)
-    with os.fdopen(fd, "w") as f:
-        f.write(token + "\n")
     return token
 
 
