@@ -1,6 +1,6 @@
 """Build src/roshan/linkage/data/gazetteer.csv from ../shared/data/places (OpenStreetMap, ODbL 1.0).
 
-    uv run python scripts/build_gazetteer.py [path/to/iran_admin_names_osm.csv]
+uv run python scripts/build_gazetteer.py [path/to/iran_admin_names_osm.csv]
 """
 
 from __future__ import annotations
@@ -12,10 +12,28 @@ from pathlib import Path
 
 SRC = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/places/iran_admin_names_osm.csv")
 OUT = Path(__file__).parents[1] / "src" / "roshan" / "linkage" / "data" / "gazetteer.csv"
-COLUMNS = ["name:fa", "name:en", "name", "alt_name", "alt_name:en", "alt_name:fa", "old_name", "old_name:en",
-           "official_name", "official_name:en", "name:fa-Latn", "name:ar", "name:ckb", "name:ku", "name:az",
-           "int_name", "short_name"]
-STRIP = re.compile(r"^(استان|شهرستان|پارێزگای|محافظة)\s+|\s+(Province|County|ostanı|şəhristanı|Rayonu)$", re.I)
+COLUMNS = [
+    "name:fa",
+    "name:en",
+    "name",
+    "alt_name",
+    "alt_name:en",
+    "alt_name:fa",
+    "old_name",
+    "old_name:en",
+    "official_name",
+    "official_name:en",
+    "name:fa-Latn",
+    "name:ar",
+    "name:ckb",
+    "name:ku",
+    "name:az",
+    "int_name",
+    "short_name",
+]
+STRIP = re.compile(
+    r"^(استان|شهرستان|پارێزگای|محافظة)\s+|\s+(Province|County|ostanı|şəhristanı|Rayonu)$", re.I
+)
 
 
 def clean(name: str) -> str:
