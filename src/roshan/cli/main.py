@@ -56,6 +56,7 @@ def register_verbs() -> None:
         publish_verbs,
         quickstart,
         transport_verbs,
+        witness_verbs,
     )
 
     archive_verbs.register(app)
@@ -64,6 +65,7 @@ def register_verbs() -> None:
     accountability_verbs.register(app)
     transport_verbs.register(app)
     transport_verbs.register_relay(app)
+    witness_verbs.register(app)
     quickstart.register(app)
     _registered = True
 
