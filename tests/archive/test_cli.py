@@ -292,5 +292,8 @@ def test_quickstart_twice(cli_home: CliHome, tmp_path: Path) -> None:
     assert first["site"]["victims"] > 0 and Path(first["site"]["home_page"]).exists()
     text = run_roshan("quickstart", "--home", str(home), "--no-serve", env=env).stdout
     assert "roshan user passwd admin" in text
+    kit = Path(first["witness_kit"])
+    assert kit == home / "witness-kit.html" and str(kit) in text and second["witness_kit"] == str(kit)
+    run_roshan("witness-kit", "verify", str(kit), "--key", str(home / "publish.pub"), env=env)
     v = run_roshan("--home", str(home), "custody", "verify", env=env)
     assert "intact" in v.stdout

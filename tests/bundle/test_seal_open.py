@@ -56,7 +56,9 @@ def test_strip_metadata_keeps_pixels_and_records_original(
     _, warnings = seal(
         REPORT, [photo, png, other], [archive_identity.to_public()], device_key, out, strip_metadata=True
     )
-    assert warnings == ["notes.pdf: metadata of application/pdf files is not removed (only JPEG and PNG are)"]
+    assert warnings == [
+        "notes.pdf: metadata of application/pdf files is not removed (only JPEG, PNG and MP4 are)"
+    ]
     opened = open_report(out, [archive_identity], tmp_path / "s")
     jpg = opened.files["photo.jpg"]
     with Image.open(jpg) as im, Image.open(photo) as orig:

@@ -163,3 +163,39 @@ def test_pull_reports_what_is_missing_and_unknown_token(relay: Relay, tmp_path: 
     assert res.rebuilt == [] and list(res.waiting.values()) == [2]
     with pytest.raises(RelayError, match="401"):
         pull([(relay.url, "not-the-token")], tmp_path / "o")
+
+
+def test_cors_for_witness_routes_only(relay: Relay) -> None:
+    """The witness kit (a file:// page, origin null) may PUT and HEAD; no page may use the token routes."""
+    body = b"\xd1RQ fragment"
+    fid = hashlib.sha256(body).hexdigest()
+    url = f"{relay.url}/v1/fragments/{fid}"
+    origin = {"Origin": "null"}
+    pre = httpx.options(
+        url,
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert pre.status_code == 204
+    assert pre.headers["access-control-allow-origin"] == "*"
+    assert set(pre.headers["access-control-allow-methods"].replace(" ", "").split(",")) == {"PUT", "HEAD"}
+    assert "authorization" not in pre.headers["access-control-allow-headers"].lower()
+    put = httpx.put(url, content=body, headers={**origin, "Content-Type": "application/octet-stream"})
+    assert put.status_code == 201 and put.headers["access-control-allow-origin"] == "*"
+    assert httpx.head(url, headers=origin).headers["access-control-allow-origin"] == "*"
+    assert httpx.get(f"{relay.url}/v1/health", headers=origin).headers["access-control-allow-origin"] == "*"
+    token = (relay.data / "archive-token").read_text().strip()
+    auth = {**origin, "Authorization": f"Bearer {token}"}
+    for resp in (
+        httpx.get(f"{relay.url}/v1/fragments", headers=auth),
+        httpx.get(url, headers=auth),
+        httpx.get(url, headers=origin),
+        httpx.options(
+            f"{relay.url}/v1/fragments", headers={**origin, "Access-Control-Request-Method": "GET"}
+        ),
+        httpx.delete(url, headers=auth),
+    ):
+        assert "access-control-allow-origin" not in resp.headers, resp.request

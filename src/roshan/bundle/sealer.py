@@ -96,7 +96,7 @@ def prepare(paths: list[Path], strip_metadata: bool) -> tuple[list[Attachment], 
         kind = media.media_type(p)
         can = strip_metadata and strip.can_strip(kind)
         if strip_metadata and not can:
-            warnings.append(f"{p.name}: metadata of {kind} files is not removed (only JPEG and PNG are)")
+            warnings.append(f"{p.name}: metadata of {kind} files is not removed (only JPEG, PNG and MP4 are)")
         out.append(Attachment(p, safe_attachment_name(p.name, taken), kind, can))
     return out, warnings
 

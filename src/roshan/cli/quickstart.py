@@ -68,6 +68,7 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
     blackout = _through_the_blackout(home, quiet)
     counting = _count(home, examples)
     site = _publish(home)
+    kit = _witness_kit(home)
     admin_password = None
     if not User.objects.filter(username="admin").exists():
         admin_password = secrets.token_urlsafe(15)
@@ -83,6 +84,7 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
         "counting": counting,
         "site": site,
         "witness_reports": reports,
+        "witness_kit": kit,
         "blackout": blackout,
         "records_counted": Record.objects.filter(source__current=True).count(),
         "sources": Source.objects.count(),
@@ -90,6 +92,22 @@ def run_quickstart(home: object, *, people: int, quiet: bool) -> dict[str, objec
         "admin_password": admin_password,
         "examples": str(examples.folder),
     }
+
+
+def _witness_kit(home: object) -> str:
+    """The witness kit for this archive, written once into the home (docs/witness-kit.md)."""
+    from roshan.archive.home import Home
+    from roshan.archive.keys import load_publish_key, recipients_from
+    from roshan.witness import kit
+
+    assert isinstance(home, Home)  # noqa: S101
+    path = home.root / "witness-kit.html"
+    if not path.exists():
+        html = kit.make_kit(
+            recipients_from([home.archive_pub]), load_publish_key(home), title="Roshan witness kit"
+        )
+        kit.write_kit(path, html)
+    return str(path)
 
 
 def _witness_reports(home: object, quiet: bool) -> dict[str, object]:
@@ -253,6 +271,7 @@ def _print(s: dict[str, object]) -> None:
         f"SIMULATED witness reports sealed with metadata stripped: {w['sealed']}; ingested now {w['ingested']}, "  # type: ignore[index]
         f"already in the archive {w['already']}; drafts wait for review in the workbench"
     )  # type: ignore[index]
+    out.print(f"Witness kit (open it in a phone's browser, offline): {s['witness_kit']}")
     c = s["counting"]
     out.print(
         f"Linked {c['records']} records into {c['persons']} persons; {c['review_pending']} pairs await review."

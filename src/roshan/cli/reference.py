@@ -39,8 +39,7 @@ def render() -> str:
         lines.append("")
         if cmd.help:
             lines += [cmd.help.strip(), ""]
-        if getattr(cmd, "commands", None):
-            continue
+        # a group's own options (``publish --out``, ``witness-kit --to``) are listed too
         for p in cmd.params:
             if p.param_type_name == "argument":
                 lines.append(f"- `{p.name.upper()}`{'...' if p.nargs == -1 else ''}: {p.help or ''}")

@@ -14,7 +14,8 @@ from roshan.errors import BadInput, HomeError
 
 def register(app: typer.Typer) -> None:
     kit_app = typer.Typer(
-        help="The witness kit: one offline HTML file that seals a report in a phone's browser.",
+        help="The witness kit: one offline HTML file that seals a report in a phone's browser. "
+        "`roshan witness-kit --to archive.pub` writes one (signed); `roshan witness-kit verify FILE` checks a copy.",
         invoke_without_command=True,
     )
     app.add_typer(kit_app, name="witness-kit")
@@ -49,7 +50,9 @@ def register(app: typer.Typer) -> None:
 
         home = Home.from_env()
         if not home.exists():
-            raise HomeError(f"no archive at {home.root} (run `roshan init`, or pass --home): the kit is signed with its publishing key")
+            raise HomeError(
+                f"no archive at {home.root} (run `roshan init`, or pass --home): the kit is signed with its publishing key"
+            )
         recipients = keys.recipients_from(to or [home.archive_pub])
         html = kit.make_kit(recipients, keys.load_publish_key(home), relays=relay, lang=lang, title=title)
         path = output or Path(kit.default_name())
@@ -112,7 +115,9 @@ def register(app: typer.Typer) -> None:
             for r in result["recipients"]:  # type: ignore[attr-defined]
                 out.print(f"  seals to {r['recipient']}\n           fingerprint {r['fingerprint']}")
             if report.publisher:
-                out.print(f"  publish  {report.publisher}\n           fingerprint {keys.fingerprint(report.publisher)}")
+                out.print(
+                    f"  publish  {report.publisher}\n           fingerprint {keys.fingerprint(report.publisher)}"
+                )
             if report.genuine and key is None:
                 out.print(
                     "  (checked against the key inside the kit only: compare these fingerprints with "

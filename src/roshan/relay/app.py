@@ -6,6 +6,11 @@
     GET    /v1/fragments/{sha256}   archive token; the fragment
     DELETE /v1/fragments/{sha256}   archive token
     GET    /v1/health               anyone
+    OPTIONS /v1/fragments/{sha256}, /v1/health   CORS preflight (the witness kit, origin null)
+
+The routes anyone may use (PUT, HEAD, health) answer with ``Access-Control-Allow-Origin: *`` and a
+preflight, so the witness kit, a page opened from ``file://`` (origin ``null``), can send to a
+relay. The archive's token routes never do: a browser page cannot read or delete fragments.
 
 Limits, none relying on client addresses (behind Tor every client looks the same): a size bound
 per fragment (413), a global rate (429 with Retry-After), a disk quota (507), and a retention
@@ -34,6 +39,15 @@ from starlette.routing import Route
 from roshan.files import create_new
 
 _ID = re.compile(r"^[0-9a-f]{64}$")
+# For the witness-facing routes only; no credentials, so "*" is the whole of it.
+CORS = {"Access-Control-Allow-Origin": "*"}
+PREFLIGHT = {
+    **CORS,
+    "Access-Control-Allow-Methods": "PUT, HEAD",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Allow-Private-Network": "true",
+    "Access-Control-Max-Age": "600",
+}
 
 
 @dataclass(frozen=True)
@@ -146,6 +160,14 @@ def create_app(settings: RelaySettings) -> Starlette:
         )
 
     async def put(request: Request) -> Response:
+        resp = await _put(request)
+        resp.headers.update(CORS)
+        return resp
+
+    async def preflight(request: Request) -> Response:
+        return Response(status_code=204, headers=PREFLIGHT)
+
+    async def _put(request: Request) -> Response:
         fid = request.path_params["fid"]
         if not _ID.match(fid):
             return JSONResponse({"error": "id must be the SHA-256 of the body, in hex"}, status_code=400)
@@ -171,7 +193,7 @@ def create_app(settings: RelaySettings) -> Starlette:
 
     async def head(request: Request) -> Response:
         fid = request.path_params["fid"]
-        return Response(status_code=200 if _ID.match(fid) and store.path(fid).exists() else 404)
+        return Response(status_code=200 if _ID.match(fid) and store.path(fid).exists() else 404, headers=CORS)
 
     async def get_one(request: Request) -> Response:
         if request.method == "HEAD":
@@ -196,11 +218,13 @@ def create_app(settings: RelaySettings) -> Starlette:
         return JSONResponse({"fragments": store.ids()})
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"ok": True})
+        return JSONResponse({"ok": True}, headers=CORS)
 
     return Starlette(
         routes=[
             Route("/v1/health", health, methods=["GET"]),
+            Route("/v1/health", preflight, methods=["OPTIONS"]),
+            Route("/v1/fragments/{fid}", preflight, methods=["OPTIONS"]),
             Route("/v1/fragments", listing, methods=["GET"]),
             Route("/v1/fragments/{fid}", put, methods=["PUT"]),
             Route("/v1/fragments/{fid}", get_one, methods=["GET", "HEAD"]),

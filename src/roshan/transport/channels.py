@@ -95,6 +95,9 @@ def _from_file(path: Path) -> Iterator[tuple[str, bytes]]:
         head = f.read(16)
     if head.startswith(MAGIC):
         yield str(path), path.read_bytes()
+    elif qr.is_video(head):
+        for frame in qr.decode_video(path):
+            yield str(path), frame
     elif head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF")):
         for frame in qr.decode_image(path):
             yield str(path), frame

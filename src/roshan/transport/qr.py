@@ -1,4 +1,5 @@
-"""The QR channel: PNG frames (segno) and one offline HTML page that loops them on a screen.
+"""The QR channel: PNG frames (segno), one offline HTML page that loops them on a screen, and
+reading them back from photos or a video of the screen (OpenCV).
 
 Codes use byte mode and error correction level M; at the default 700 bytes a frame is a
 version ~20 code, which a phone camera reads from a laptop screen. Reading uses zxing-cpp,
@@ -37,6 +38,45 @@ def decode_image(path_or_image: Path | object) -> Iterator[bytes]:
     for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):  # type: ignore[arg-type]
         if result.valid:
             yield bytes(result.bytes)
+
+
+def is_video(head: bytes) -> bool:
+    """MP4/QuickTime (``ftyp``), AVI (``RIFF…AVI ``), Matroska/WebM: what a phone or a screen recorder writes."""
+    return (
+        head[4:8] == b"ftyp"
+        or (head.startswith(b"RIFF") and head[8:12] == b"AVI ")
+        or head.startswith(b"\x1a\x45\xdf\xa3")
+    )
+
+
+def decode_video(path: Path, every: int = 1) -> Iterator[bytes]:
+    """Every distinct QR payload in a video of the screen (OpenCV reads it frame by frame).
+
+    A code held on screen for several video frames is decoded once; frames in between that show
+    two codes at once, or a blur, simply yield nothing.
+    """
+    import cv2
+    import zxingcpp
+
+    capture = cv2.VideoCapture(str(path))
+    seen: set[bytes] = set()
+    n = 0
+    try:
+        while True:
+            ok, image = capture.read()
+            if not ok:
+                return
+            n += 1
+            if (n - 1) % every:
+                continue
+            rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+            for result in zxingcpp.read_barcodes(rgb, formats=zxingcpp.BarcodeFormat.QRCode):  # type: ignore[arg-type]
+                data = bytes(result.bytes)
+                if result.valid and data not in seen:
+                    seen.add(data)
+                    yield data
+    finally:
+        capture.release()
 
 
 PLAYER = """<!doctype html>

@@ -178,7 +178,9 @@ def verify_kit(data: bytes, key: VerifyKey | None = None) -> KitReport:
         report.reason = "signed by another key than the one given: a forged kit"
         return report
     report.genuine = True
-    report.reason = "signed by the given publishing key" if key is not None else "signed by its own publishing key"
+    report.reason = (
+        "signed by the given publishing key" if key is not None else "signed by its own publishing key"
+    )
     return report
 
 
