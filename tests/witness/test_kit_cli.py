@@ -12,7 +12,6 @@ from roshan.witness import kit as kitlib
 from tests.conftest import CliHome
 from tests.helpers import run_roshan
 
-pytestmark = pytest.mark.archive
 ROOT = Path(__file__).parents[2]
 
 

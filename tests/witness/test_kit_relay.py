@@ -19,7 +19,7 @@ from tests.helpers import run_roshan
 from tests.witness.conftest import VECTORS, make_kit, phone
 from tests.witness.test_kit_browser import download, open_kit, seal
 
-pytestmark = [pytest.mark.archive, pytest.mark.browser]
+pytestmark = pytest.mark.browser
 
 
 def free_port() -> int:

@@ -358,7 +358,7 @@ function start() {
   check = checkKit(document);
   config = check.config || {};
   lang = config.lang === "en" ? "en" : "fa";
-  window.roshanKit = { seal, frames, check };
+  window.roshanKit = { seal, frames, check, sealed: () => state.sealed?.blob ?? null };
   render();
 }
 
