@@ -5,7 +5,7 @@ the CPU throttled 4x (a mid-range phone, CDP Emulation.setCPUThrottlingRate), be
 Reports seconds, the peak resident memory of Chromium's processes (all of them, sampled every 50 ms,
 minus what they held before), the peak JavaScript heap, and the kit's size in KB.
 
-    uv run python benchmarks/bench_witness_kit.py [--mb 50] [--rounds 1]
+    uv run python benchmarks/bench_witness_kit.py [--mb 50] [--rounds 1] [--rates 1,4]
 """
 
 from __future__ import annotations
@@ -143,6 +143,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--rates", default="1,4", help="CPU throttling rates to run, e.g. 1 or 1,4")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -165,11 +166,11 @@ def main() -> None:
             browser = pw.chromium.launch(
                 executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
             )
-            for rate in (1, 4):
+            for rate in (float(x) for x in args.rates.split(",")):
                 runs = [kit_round(browser, kit, src, rate) for _ in range(args.rounds)]
                 sealed, total, rss, heap = min(runs)
                 print(
-                    f"kit, CPU x{rate}: seal {sealed:.2f} s, seal+split {total:.2f} s "
+                    f"kit, CPU x{rate:g}: seal {sealed:.2f} s, seal+split {total:.2f} s "
                     f"({total / base:.1f}x the Python baseline); peak Chromium RSS +{rss:.0f} MB, "
                     f"peak JS heap {heap:.0f} MB"
                 )

@@ -12,13 +12,14 @@ import hashlib
 import io
 import json
 import random
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from roshan.bundle import strip
-from tests.helpers import run_roshan
+from tests.helpers import need_tool, run_roshan
 from tests.witness.conftest import VECTORS, Kit, phone
 
 pytestmark = [pytest.mark.archive, pytest.mark.browser]
@@ -86,6 +87,18 @@ def test_seal_in_persian_then_ingest_join_and_qr(browser: Any, kit: Kit, tmp_pat
     assert "gps" not in att.get("capture", {}), "the place is kept only when the witness ticks it"
     assert strip.orientation(data[data.index(b"Exif\0\0") + 6 :]) == 6, "orientation kept"
     assert b"SIMULATED" not in data, "EXIF device and comment are gone"
+    # the standard tools open it too
+    age = need_tool("age")
+    untar = tmp_path / "untar"
+    untar.mkdir()
+    plain = subprocess.run(
+        [age, "-d", "-i", str(kit.home.root / "keys" / "identity.txt"), str(report)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(untar)], input=plain, check=True)
+    assert sorted(p.name for p in untar.iterdir()) == sorted(["manifest.json", "manifest.sig", att["name"]])
+    assert (untar / att["name"]).read_bytes() == data
     ingest = json.loads(run_roshan("ingest", str(report), "--json", env=kit.home.env).stdout)
     assert [o["status"] for o in ingest] == ["ingested"]
 

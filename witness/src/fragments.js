@@ -112,10 +112,25 @@ export function frame(tid, length, index, count, blockSize, t, packet) {
   return concat([body, crc]);
 }
 
+function blockSizeFor(t) {
+  return Math.max(Math.floor(Math.min(DEFAULT_BLOCK, t * MAX_SOURCE_SYMBOLS) / t), 1) * t;
+}
+
+// How many frames `split` yields, without making them (for progress).
+export function frameCount(length, t, redundancy = 0.5) {
+  const blockSize = blockSizeFor(t);
+  let n = 0;
+  for (let at = 0; at < length; at += blockSize) {
+    const k = Math.ceil(Math.min(blockSize, length - at) / t);
+    n += k + Math.ceil(k * redundancy);
+  }
+  return n;
+}
+
 // Every frame of a sealed Blob, block by block (one block in memory at a time).
 export async function* split(blob, t, redundancy = 0.5) {
   const length = blob.size;
-  const blockSize = Math.max(Math.floor(Math.min(DEFAULT_BLOCK, t * MAX_SOURCE_SYMBOLS) / t), 1) * t;
+  const blockSize = blockSizeFor(t);
   const tid = await transferId(blob);
   const count = Math.ceil(length / blockSize);
   for (let index = 0; index < count; index++) {

@@ -268,21 +268,26 @@ async function onSend() {
   const m = M();
   const relays = $("[name=relays]").value.split(/\s+/).map((s) => s.trim().replace(/\/+$/, "")).filter(Boolean);
   if (!relays.length) return status("#send-status", m.noRelay);
-  const fs = await frames(state.sealed.blob, frag.RELAY_FRAGMENT);
+  frag.initRaptorq(wasm);
+  const t = frag.symbolSizeFor(frag.RELAY_FRAGMENT);
+  const total = frag.frameCount(state.sealed.blob.size, t);
   let sent = 0;
   let had = 0;
+  let n = -1;
   $("[data-action=send]").disabled = true;
   try {
-    for (let n = 0; n < fs.length; n++) {
-      const url = `${relays[n % relays.length]}/v1/fragments/${frag.frameId(fs[n])}`;
-      status("#send-status", m.sending(n + 1, fs.length));
+    // one block's frames in memory at a time, however large the report
+    for await (const frame of frag.split(state.sealed.blob, t)) {
+      n++;
+      const url = `${relays[n % relays.length]}/v1/fragments/${frag.frameId(frame)}`;
+      status("#send-status", m.sending(n + 1, total));
       const head = await fetch(url, { method: "HEAD", cache: "no-store" });
       if (head.status === 200) {
         had++;
         continue;
       }
       for (let attempt = 0; ; attempt++) {
-        const resp = await fetch(url, { method: "PUT", body: fs[n], headers: { "Content-Type": "application/octet-stream" } });
+        const resp = await fetch(url, { method: "PUT", body: frame, headers: { "Content-Type": "application/octet-stream" } });
         if (resp.status === 200 || resp.status === 201) break;
         if ((resp.status === 429 || resp.status >= 500) && resp.status !== 507 && attempt < 5) {
           await new Promise((r) => setTimeout(r, 1000 * Math.min(Number(resp.headers.get("Retry-After")) || 1, 30)));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { b64, unb64 } from "../src/bytes.js";
-import { decodeBlock, encodeBlock, initRaptorq } from "../src/fragments.js";
+import { decodeBlock, encodeBlock, frameCount, initRaptorq, split, symbolSizeFor } from "../src/fragments.js";
 import * as tar from "../src/tar.js";
 
 const dir = new URL("../../tests/data/witness/", import.meta.url);
@@ -31,4 +31,15 @@ test("the kit numbers repair symbols as RFC 6330 does (K, K+1, …), and they ar
 test("tar headers are byte for byte Python's", () => {
   const fx = JSON.parse(readFileSync(new URL("python-tar.json", dir)));
   for (const [name, header] of Object.entries(fx)) assert.equal(b64(tar.header(name, 1234)), header, name);
+});
+
+test("split makes as many frames as frameCount says, over several blocks", async () => {
+  const t = symbolSizeFor(700);
+  const blob = new Blob([crypto.getRandomValues(new Uint8Array(65536)), new Uint8Array(9 << 19)]); // two blocks
+  let n = 0;
+  for await (const f of split(blob, t)) {
+    assert.equal(f.length, t + 42);
+    n++;
+  }
+  assert.equal(n, frameCount(blob.size, t));
 });
