@@ -33,6 +33,7 @@ def main() -> None:
         from roshan.accountability.sanctions import parse
         from roshan.archive import accountability as acc
         from roshan.archive.models import Actor
+        from roshan.archive.sanctions import import_list
 
         rng = random.Random(5)
         syll = [
@@ -67,7 +68,7 @@ def main() -> None:
                     f'{i},"{n.upper()}","individual","IRAN-HR",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 1960."\n'
                 )
         t = time.perf_counter()
-        s = acc.import_list(parse(sdn, "ofac"))
+        s = import_list(parse(sdn, "ofac"))
         t_import = time.perf_counter() - t
         Actor.objects.bulk_create(
             [

@@ -13,6 +13,7 @@ from django.core import serializers
 from roshan.accountability.sanctions import parse
 from roshan.archive import accountability as acc
 from roshan.archive.models import Actor, Attribution, Designation, Incident, Person, Source, SourceList
+from roshan.archive.sanctions import import_list
 from tests.accountability.test_sanctions import DATA, FORBIDDEN
 from tests.conftest import CliHome
 from tests.helpers import need_tool, run_roshan
@@ -30,9 +31,9 @@ def _dump() -> str:
 
 @pytest.mark.django_db
 def test_versions_history_and_nothing_forbidden(tmp_path: Path) -> None:
-    first = acc.import_list(parse(DATA / "ofac-csv" / "sdn.csv", "ofac"))
+    first = import_list(parse(DATA / "ofac-csv" / "sdn.csv", "ofac"))
     assert first.added == 17 and not first.unchanged
-    assert acc.import_list(parse(DATA / "ofac-csv" / "sdn.csv", "ofac")).unchanged, (
+    assert import_list(parse(DATA / "ofac-csv" / "sdn.csv", "ofac")).unchanged, (
         "same version: nothing changes"
     )
     newer = tmp_path / "sdn.csv"
@@ -41,7 +42,7 @@ def test_versions_history_and_nothing_forbidden(tmp_path: Path) -> None:
         "".join(lines[1:])
         + '990001,"SIMULATED NEW ENTITY",-0- ,"IRAN-HR",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'
     )
-    second = acc.import_list(parse(newer, "ofac"))
+    second = import_list(parse(newer, "ofac"))
     assert (second.added, second.removed) == (1, 1)
     gone = Designation.objects.get(list_identifier="10278")
     assert gone.removed_on is not None and [h["action"] for h in gone.history] == ["added", "removed"]
@@ -60,7 +61,7 @@ def test_versions_history_and_nothing_forbidden(tmp_path: Path) -> None:
 @pytest.mark.django_db
 def test_matching_proposes_and_only_confirmed_counts() -> None:
     for f, fmt in (("eu.xml", "eu"), ("uk.csv", "uk"), ("ofac.xml", "ofac")):
-        acc.import_list(parse(DATA / f, fmt))
+        import_list(parse(DATA / f, fmt))
     official = Actor.objects.create(kind="person", name_fa="حمید شبیه‌سازی", review_status="published")
     unit = Actor.objects.create(kind="unit", name_latin="SIMULATED Morality Unit", review_status="published")
     Actor.objects.create(kind="person", name_latin="Someone Else Entirely")
@@ -200,7 +201,7 @@ def test_thousands_of_entries_in_unexpected_scripts(tmp_path: Path) -> None:
                 )
                 + "\n"
             )
-    s = acc.import_list(parse(f, "ftm"))
+    s = import_list(parse(f, "ftm"))
     assert s.added == 3000
     Actor.objects.create(kind="person", name_latin="Ivan Petrov 17")
     acc.match()  # no crash on scripts the skeleton does not know

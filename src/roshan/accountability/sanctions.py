@@ -64,6 +64,12 @@ class ParsedList:
     version: str  # the list's publication date where the file has one, else "sha256:…"
     entries: list[Entry]
     warnings: list[str] = field(default_factory=list)
+    declared_count: int | None = None  # how many records the file says it holds (OFAC XML Record_Count)
+    records_read: int | None = None  # how many it held (before duplicates merged); None: len(entries)
+
+    @property
+    def read_count(self) -> int:
+        return len(self.entries) if self.records_read is None else self.records_read
 
 
 def _sha(*paths: Path) -> str:
@@ -180,6 +186,7 @@ def parse_ofac_xml(path: Path) -> ParsedList:
     if _local(root.tag) != "sdnList":
         raise BadSanctionsList(f"{path.name}: not an OFAC SDN XML file (root <{_local(root.tag)}>)")
     published = next((c.text for c in root.iter() if _local(c.tag) == "Publish_Date"), None)
+    declared = next((c.text for c in root.iter() if _local(c.tag) == "Record_Count"), None)
     entries = []
     for e in _children(root, "sdnEntry"):
         name = ", ".join(x for x in (_text(e, "lastName"), _text(e, "firstName")) if x)
@@ -203,7 +210,11 @@ def parse_ofac_xml(path: Path) -> ParsedList:
     if not entries:
         raise BadSanctionsList(f"{path.name}: no <sdnEntry> found")
     version = _iso_dates([published])[0] if published and _iso_dates([published]) else _sha(path)
-    return ParsedList("US OFAC SDN", "us", version, entries)
+    try:
+        count = int(declared) if declared and declared.strip() else None
+    except ValueError:
+        raise BadSanctionsList(f"{path.name}: Record_Count {declared!r} is not a number") from None
+    return ParsedList("US OFAC SDN", "us", version, entries, declared_count=count)
 
 
 def _iso_dates(values: list[str | None], dayfirst: bool = False) -> list[str]:
@@ -396,3 +407,8 @@ def parse(path: Path, fmt: str) -> ParsedList:
             raise BadSanctionsList("the UK list is read from its CSV (ConList.csv) in this version")
         return parse_uk_csv(path)
     return parse_ftm(path)
+
+
+def parse_lists(path: Path, fmt: str) -> list[ParsedList]:
+    """Every list the file holds: one for an official list, one per sanctioning authority for FtM."""
+    return [parse(path, fmt)]

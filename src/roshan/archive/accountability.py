@@ -16,89 +16,11 @@ from pathlib import Path
 from django.db import transaction
 
 from roshan.accountability import JURISDICTIONS
-from roshan.accountability.sanctions import ParsedList
 from roshan.archive import custody
-from roshan.archive.models import Actor, Attribution, Designation, SanctionsListVersion
+from roshan.archive.models import Actor, Attribution, Designation
 from roshan.linkage.names import skeleton
 
 COUNTED = ("reviewed", "published")  # attribution review states that count in any output
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    list_name: str
-    version: str
-    added: int
-    updated: int
-    removed: int
-    unchanged: bool
-
-
-def import_list(parsed: ParsedList, *, user: str = "") -> ImportSummary:
-    if SanctionsListVersion.objects.filter(list_name=parsed.list_name, version=parsed.version).exists():
-        return ImportSummary(parsed.list_name, parsed.version, 0, 0, 0, True)
-    today = dt.date.today()
-    removal_date = dt.date.fromisoformat(parsed.version) if parsed.version[:4].isdigit() else today
-    added = updated = 0
-    with transaction.atomic():
-        existing = {d.list_identifier: d for d in Designation.objects.filter(list_name=parsed.list_name)}
-        seen = set()
-        for e in parsed.entries:
-            seen.add(e.identifier)
-            fields = {
-                "jurisdiction": parsed.jurisdiction,
-                "programme": e.programme[:200],
-                "name": e.name[:300],
-                "aliases": e.aliases,
-                "birth_dates": e.birth_dates,
-                "kind": e.kind,
-                "listed_on": dt.date.fromisoformat(e.listed_on) if e.listed_on else None,
-            }
-            d = existing.get(e.identifier)
-            if d is None:
-                d = Designation(list_name=parsed.list_name, list_identifier=e.identifier, **fields)
-                d.history = [{"version": parsed.version, "action": "added"}]
-                d.list_version = parsed.version
-                d.save()
-                added += 1
-                continue
-            changed = [k for k, v in fields.items() if getattr(d, k) != v] + (
-                ["relisted"] if d.removed_on else []
-            )
-            for k, v in fields.items():
-                setattr(d, k, v)
-            d.removed_on = None
-            d.list_version = parsed.version
-            d.history = [
-                *d.history,
-                {
-                    "version": parsed.version,
-                    "action": "changed" if changed else "present",
-                    **({"fields": changed} if changed else {}),
-                },
-            ]
-            d.save()
-            updated += bool(changed)
-        removed = 0
-        for ident, d in existing.items():
-            if ident not in seen and d.removed_on is None:
-                d.removed_on = removal_date
-                d.history = [*d.history, {"version": parsed.version, "action": "removed"}]
-                d.save()
-                removed += 1
-        SanctionsListVersion.objects.create(
-            list_name=parsed.list_name,
-            version=parsed.version,
-            jurisdiction=parsed.jurisdiction,
-            entries=len(parsed.entries),
-        )
-        custody.append(
-            "ingested",
-            subject=f"sanctions:{parsed.list_name}",
-            user=user,
-            detail={"version": parsed.version, "added": added, "updated": updated, "removed": removed},
-        )
-    return ImportSummary(parsed.list_name, parsed.version, added, updated, removed, False)
 
 
 def _forms(*names: str) -> list[tuple[str, str]]:

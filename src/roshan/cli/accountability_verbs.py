@@ -27,26 +27,43 @@ def register(app: typer.Typer) -> None:
             typer.Argument(help="The list as downloaded (for OFAC CSV: sdn.csv, with alt.csv beside it)."),
         ],
         fmt: Annotated[str, typer.Option("--format", help="ftm, ofac, eu or uk.")],
+        accept_removals: Annotated[
+            bool,
+            typer.Option(
+                "--accept-removals",
+                help="Accept a version that removes more than 2% (and more than 5) of a list, declares "
+                "another record count than was read, or is older than the current one — after a person "
+                "has looked: a cut download looks exactly like this.",
+            ),
+        ] = False,
         json_out: JsonOpt = False,
     ) -> None:
-        """Import a sanctions list; a newer version updates it (added, removed) and history is kept."""
-        archive()
-        from roshan.accountability.sanctions import parse
-        from roshan.archive.accountability import import_list
+        """Import a sanctions list; a newer version updates it (added, removed) and history is kept.
 
-        parsed = parse(file, fmt)
-        s = import_list(parsed, user=getpass.getuser())
+        A version that looks like a broken download is refused (UnsafeUpdate) and nothing changes."""
+        archive()
+        from roshan.accountability.sanctions import parse_lists
+        from roshan.archive.sanctions import import_lists
+
+        parsed = parse_lists(file, fmt)
+        summaries = import_lists(parsed, user=getpass.getuser(), accept_removals=accept_removals)
+        warnings = [w for p in parsed for w in p.warnings]
         if json_out:
-            emit_json({**s.__dict__, "warnings": parsed.warnings})
+            if len(summaries) == 1:
+                emit_json({**summaries[0].__dict__, "warnings": warnings})
+            else:
+                emit_json({"lists": [s.__dict__ for s in summaries], "warnings": warnings})
             return
-        for w in parsed.warnings:
+        for w in warnings:
             out.print(f"warning: {w}")
-        if s.unchanged:
-            out.print(f"{s.list_name} version {s.version} was already imported; nothing changed.")
-        else:
-            out.print(
-                f"{s.list_name} version {s.version}: {s.added} added, {s.updated} changed, {s.removed} removed."
-            )
+        for s in summaries:
+            if s.unchanged:
+                out.print(f"{s.list_name} version {s.version} was already imported; nothing changed.")
+            else:
+                out.print(
+                    f"{s.list_name} version {s.version}: {s.added} added, {s.updated} changed, "
+                    f"{s.removed} removed."
+                )
 
     @sanctions_app.command("match")
     def sanctions_match(
