@@ -111,6 +111,7 @@ class GapRow:
     incidents: int
     victims: int
     designations: dict[str, list[str]]  # jurisdiction -> ["PROGRAMME since YYYY-MM-DD", ...]
+    simulated: bool = False  # a SIMULATED actor: every output of the row says so
 
     @property
     def designated_in(self) -> int:
@@ -146,11 +147,20 @@ def gaps(jurisdictions: tuple[str, ...] = JURISDICTIONS) -> list[GapRow]:
         for d in designations[actor.pk]:
             if d.jurisdiction in des:
                 des[d.jurisdiction].append(
-                    f"{d.programme or d.list_name}"
+                    ("SIMULATED " if d.simulated else "")
+                    + f"{d.programme or d.list_name}"
                     + (f" since {d.listed_on.isoformat()}" if d.listed_on else "")
                 )
         rows.append(
-            GapRow(actor.pk, actor.name_latin or actor.name_fa, actor.kind, len(incidents), len(victims), des)
+            GapRow(
+                actor.pk,
+                actor.name_latin or actor.name_fa,
+                actor.kind,
+                len(incidents),
+                len(victims),
+                des,
+                actor.simulated,
+            )
         )
     return sorted(rows, key=lambda r: (-r.incidents, r.designated_in, r.name))
 
@@ -198,8 +208,9 @@ def export_ftm(path: Path) -> int:
     return len(lines)
 
 
-def import_ftm(path: Path, *, user: str = "") -> int:
-    """Actors from FtM JSON lines, as drafts for review. Only names, notes, positions, memberships."""
+def import_ftm(path: Path, *, user: str = "", simulated: bool = False) -> int:
+    """Actors from FtM JSON lines, as drafts for review. Only names, notes, positions, memberships.
+    ``simulated`` marks them as example data (shown as SIMULATED wherever they appear)."""
     from roshan.accountability.ftm import from_entities
     from roshan.archive.models import Position
 
@@ -208,7 +219,11 @@ def import_ftm(path: Path, *, user: str = "") -> int:
     with transaction.atomic():
         for a in data:
             made[a.id] = Actor.objects.create(
-                kind=a.kind, name_fa=a.name_fa[:300], name_latin=a.name_latin[:300], description=a.description
+                kind=a.kind,
+                name_fa=a.name_fa[:300],
+                name_latin=a.name_latin[:300],
+                description=a.description,
+                simulated=simulated,
             )
             for p in a.positions:
                 Position.objects.create(
@@ -242,6 +257,7 @@ def gap_records(rows: list[GapRow], jurisdictions: tuple[str, ...]) -> list[dict
             "incidents": r.incidents,
             "victims": r.victims,
             "designated_in": r.designated_in,
+            "simulated": r.simulated,
             **{j: "; ".join(r.designations[j]) for j in jurisdictions},
         }
         for r in rows
@@ -254,10 +270,24 @@ def write_gaps_csv(records: list[dict[str, object]], jurisdictions: tuple[str, .
     with open(path, "w", newline="", encoding="utf-8-sig") as f:  # BOM: spreadsheets then show Persian
         w = csv.DictWriter(
             f,
-            fieldnames=["actor_id", "name", "kind", "incidents", "victims", "designated_in", *jurisdictions],
+            fieldnames=[
+                "actor_id",
+                "name",
+                "kind",
+                "incidents",
+                "victims",
+                "designated_in",
+                "simulated",
+                *jurisdictions,
+            ],
         )
         w.writeheader()
         w.writerows(records)
+
+
+def shown_name(record: dict[str, object]) -> str:
+    """The actor's name as a gap row shows it: a SIMULATED actor is never shown bare."""
+    return f"{record['name']} (SIMULATED)" if record.get("simulated") else str(record["name"])
 
 
 def gaps_html(records: list[dict[str, object]], jurisdictions: tuple[str, ...]) -> str:
@@ -270,7 +300,7 @@ def gaps_html(records: list[dict[str, object]], jurisdictions: tuple[str, ...]) 
         "<tr>"
         + "".join(
             f"<td>{html.escape(str(x))}</td>"
-            for x in [d["name"], d["incidents"], d["victims"], *[d[j] or "—" for j in jurisdictions]]
+            for x in [shown_name(d), d["incidents"], d["victims"], *[d[j] or "—" for j in jurisdictions]]
         )
         + "</tr>"
         for d in records

@@ -187,8 +187,8 @@ class PositionInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name_fa", "name_latin", "kind", "parent", "review_status")
-    list_filter = ("kind", "review_status")
+    list_display = ("name_fa", "name_latin", "kind", "parent", "review_status", "simulated")
+    list_filter = ("kind", "review_status", "simulated")
     search_fields = ("name_fa", "name_latin")
     inlines = [PositionInline]
 
@@ -204,7 +204,7 @@ class AttributionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(Designation)
 class DesignationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "jurisdiction", "list_name", "list_identifier", "listed_on", "actor", "match")
-    list_filter = ("jurisdiction", "list_name", "match")
+    list_filter = ("jurisdiction", "list_name", "match", "simulated")
     search_fields = ("name", "list_identifier")
     exclude = ("birth_dates",)
 
@@ -306,10 +306,11 @@ DesignationAdmin.list_display = (
     "actor",
     "match",
     "match_score",
+    "simulated",
 )
 DesignationAdmin.exclude = ("birth_dates", "history")
 
 
 @admin.register(SanctionsListVersion)
 class SanctionsListVersionAdmin(ReadOnlyLog):
-    list_display = ("list_name", "version", "jurisdiction", "entries", "imported_at")
+    list_display = ("list_name", "version", "jurisdiction", "entries", "imported_at", "simulated")

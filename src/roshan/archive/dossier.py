@@ -71,8 +71,18 @@ def _render_html(actor: Actor) -> str:
     sanctions: dict[str, list[str]] = {j: [] for j in JURISDICTIONS}
     for d in confirmed_designations([actor.pk])[actor.pk]:
         sanctions.setdefault(d.jurisdiction, []).append(
-            f"{d.programme or d.list_name}" + (f" (since {d.listed_on.isoformat()})" if d.listed_on else "")
+            ("SIMULATED " if d.simulated else "")
+            + f"{d.programme or d.list_name}"
+            + (f" (since {d.listed_on.isoformat()})" if d.listed_on else "")
         )
+    simulated = [
+        what
+        for what, flag in (
+            ("this actor", actor.simulated),
+            ("sanctions entries", any(s.startswith("SIMULATED ") for v in sanctions.values() for s in v)),
+        )
+        if flag
+    ]
     env = Environment(
         loader=PackageLoader("roshan.publish", "templates"), autoescape=select_autoescape(["html"])
     )
@@ -82,6 +92,7 @@ def _render_html(actor: Actor) -> str:
         incidents=items,
         sanctions=sanctions,
         jurisdictions=JURISDICTIONS,
+        simulated=" and ".join(simulated),
         font="data:font/woff2;base64," + base64.b64encode(font).decode(),
     )
 

@@ -137,7 +137,9 @@ def gather(home: Home, *, user: str = "") -> SiteData:
     for actor in Actor.objects.filter(pk__in=list(by_actor)).order_by("pk"):
         sanctions: dict[str, list[str]] = defaultdict(list)
         for d in designations[actor.pk]:
-            sanctions[d.jurisdiction].append(d.programme or d.list_name)
+            sanctions[d.jurisdiction].append(
+                ("SIMULATED " if d.simulated else "") + (d.programme or d.list_name)
+            )
         parent = actor.parent_id if actor.parent_id in by_actor else None
         actors.append(
             ActorPage(
@@ -162,6 +164,7 @@ def gather(home: Home, *, user: str = "") -> SiteData:
                     for a in by_actor[actor.pk]
                 ),
                 sanctions={k: sorted(v) for k, v in sanctions.items()},
+                simulated=actor.simulated,
             )
         )
     published_victims = set(ids)
@@ -187,5 +190,5 @@ def gather(home: Home, *, user: str = "") -> SiteData:
         actors,
         [dict(e) for e in load(home.root / "irgc_proscription.json")],
         withdrawn,
-        simulated,
+        simulated or any(a.simulated for a in actors),
     )

@@ -91,9 +91,11 @@ def update_problems(parsed: ParsedList) -> list[str]:
 
 
 def import_lists(
-    lists: list[ParsedList], *, user: str = "", accept_removals: bool = False
+    lists: list[ParsedList], *, user: str = "", accept_removals: bool = False, simulated: bool = False
 ) -> list[ImportSummary]:
-    """Import every list a file holds, all or nothing; refuse unsafe versions unless accepted."""
+    """Import every list a file holds, all or nothing; refuse unsafe versions unless accepted.
+    ``simulated`` marks the versions and their entries as example data, so every page, gap row
+    and dossier that shows them says SIMULATED."""
     with transaction.atomic():
         problems = {id(p): [] if _already(p) else update_problems(p) for p in lists}
         every = [msg for msgs in problems.values() for msg in msgs]
@@ -103,13 +105,18 @@ def import_lists(
                 "after a person has looked"
             )
         return [
-            _unchanged(p) if _already(p) else _import(p, user=user, accepted=problems[id(p)]) for p in lists
+            _unchanged(p)
+            if _already(p)
+            else _import(p, user=user, accepted=problems[id(p)], simulated=simulated)
+            for p in lists
         ]
 
 
-def import_list(parsed: ParsedList, *, user: str = "", accept_removals: bool = False) -> ImportSummary:
+def import_list(
+    parsed: ParsedList, *, user: str = "", accept_removals: bool = False, simulated: bool = False
+) -> ImportSummary:
     """One list: see ``import_lists``."""
-    return import_lists([parsed], user=user, accept_removals=accept_removals)[0]
+    return import_lists([parsed], user=user, accept_removals=accept_removals, simulated=simulated)[0]
 
 
 def _already(parsed: ParsedList) -> bool:
@@ -120,7 +127,7 @@ def _unchanged(parsed: ParsedList) -> ImportSummary:
     return ImportSummary(parsed.list_name, parsed.version, 0, 0, 0, True)
 
 
-def _import(parsed: ParsedList, *, user: str, accepted: list[str]) -> ImportSummary:
+def _import(parsed: ParsedList, *, user: str, accepted: list[str], simulated: bool = False) -> ImportSummary:
     today = dt.date.today()
     removal_date = _published(parsed.version) or today
     added = updated = 0
@@ -136,6 +143,7 @@ def _import(parsed: ParsedList, *, user: str, accepted: list[str]) -> ImportSumm
             "birth_dates": e.birth_dates,
             "kind": e.kind,
             "listed_on": dt.date.fromisoformat(e.listed_on) if e.listed_on else None,
+            "simulated": simulated,
         }
         d = existing.get(e.identifier)
         if d is None:
@@ -174,6 +182,7 @@ def _import(parsed: ParsedList, *, user: str, accepted: list[str]) -> ImportSumm
         version=parsed.version,
         jurisdiction=parsed.jurisdiction,
         entries=len(parsed.entries),
+        simulated=simulated,
     )
     detail: dict[str, object] = {
         "version": parsed.version,

@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
         archive()
         from rich.table import Table
 
-        from roshan.archive.accountability import gap_records, gaps, gaps_html, write_gaps_csv
+        from roshan.archive.accountability import gap_records, gaps, gaps_html, shown_name, write_gaps_csv
 
         js = tuple(j.strip() for j in jurisdictions.split(",") if j.strip())
         data = gap_records(gaps(js), js)
@@ -109,7 +109,7 @@ def register(app: typer.Typer) -> None:
             table.add_column(col)
         for d in data:
             table.add_row(
-                d["name"], str(d["incidents"]), str(d["victims"]), *[d[j] or "[red]—[/]" for j in js]
+                shown_name(d), str(d["incidents"]), str(d["victims"]), *[d[j] or "[red]—[/]" for j in js]
             )
         out.print(table)
 

@@ -49,6 +49,7 @@ class ActorPage:
     parent: int | None
     attributions: tuple[tuple[int, str, str, tuple[str, ...]], ...]  # (incident, role, confidence, sources)
     sanctions: dict[str, list[str]]  # jurisdiction -> programmes (confirmed designations only)
+    simulated: bool = False  # example data: every page that names the actor says SIMULATED
 
 
 @dataclass(frozen=True)

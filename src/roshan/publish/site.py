@@ -237,6 +237,7 @@ def _render(data: SiteData, root: Path, langs: tuple[str, ...]) -> None:
         for lang in langs
     }
     incident_titles = {i.id: i.title for i in data.incidents}
+    actor_simulated = {a.id: a.simulated for a in data.actors}
     by_id = {v.id: v for v in victims}
 
     def prov(v: Victim, lang: str) -> str:
@@ -299,6 +300,7 @@ def _render(data: SiteData, root: Path, langs: tuple[str, ...]) -> None:
                 i=i,
                 victims=labels,
                 actor_names=actor_names_by_lang[lang],
+                actor_simulated=actor_simulated,
             )
         page(
             "actors.html",
@@ -307,7 +309,12 @@ def _render(data: SiteData, root: Path, langs: tuple[str, ...]) -> None:
             heading=T[lang]["actors"],
             intro="",
             items=[
-                (f"actors/{a.id}.html", actor_names_by_lang[lang][a.id], T[lang][f"kind_{a.kind}"])
+                (
+                    f"actors/{a.id}.html",
+                    actor_names_by_lang[lang][a.id],
+                    f"{T[lang][f'kind_{a.kind}']}"
+                    + (f" · {T[lang]['simulated_mark']}" if a.simulated else ""),
+                )
                 for a in data.actors
             ],
         )

@@ -39,13 +39,17 @@ class Actor(models.Model):
     review_status = models.CharField(
         _("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
+    simulated = models.BooleanField(
+        _("simulated"), default=False, help_text=_("Example data: not a real official, unit or entry.")
+    )
 
     class Meta:
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
 
     def __str__(self) -> str:
-        return self.name_fa or self.name_latin
+        name = self.name_fa or self.name_latin
+        return f"{name} (SIMULATED)" if self.simulated else name
 
 
 class Position(models.Model):
@@ -127,6 +131,9 @@ class Designation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, blank=True)
     positions = models.JSONField(_("positions the list gives"), default=list, blank=True)
     history = models.JSONField(_("what each list version said"), default=list, blank=True)
+    simulated = models.BooleanField(
+        _("simulated"), default=False, help_text=_("Example data: not a real official, unit or entry.")
+    )
 
     class Meta:
         verbose_name = _("designation")
@@ -138,7 +145,8 @@ class Designation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.list_name} {self.list_identifier})"
+        label = f"{self.name} ({self.list_name} {self.list_identifier})"
+        return f"{label} SIMULATED" if self.simulated else label
 
 
 class SanctionsListVersion(models.Model):
@@ -149,6 +157,9 @@ class SanctionsListVersion(models.Model):
     jurisdiction = models.CharField(_("jurisdiction"), max_length=10)
     entries = models.PositiveIntegerField(_("entries"))
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    simulated = models.BooleanField(
+        _("simulated"), default=False, help_text=_("Example data: not a real official, unit or entry.")
+    )
 
     class Meta:
         verbose_name = _("sanctions list version")
